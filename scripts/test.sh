@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# test.sh -- `make test`: from a fresh Debian machine to every test run.
+#
+# Installs what is missing, builds, starts a private PostgreSQL and Redis
+# under .run/test (ports RISKD_TEST_PG_PORT / RISKD_TEST_REDIS_PORT),
+# migrates and seeds a template database, then runs every suite:
+#   unit       the C unit tests (engine, addresses, parsers)
+#   integration  the curl-driven bats suites in tests/integration
+# first on the normal build, then again built with AddressSanitizer and
+# UndefinedBehaviorSanitizer (riskd's leaks are checked by LeakSanitizer
+# when each server stops). RISKD_TEST_PASSES=normal|asan|"normal asan".
+# Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passes=${RISKD_TEST_PASSES:-normal asan}
+pg_port=${RISKD_TEST_PG_PORT:-55442}
+redis_port=${RISKD_TEST_REDIS_PORT:-56389}
+artifacts=$PWD/tests/artifacts
+passed=0 failed=0
+
+scripts/deps.sh test || exit 1
+mkdir -p "$artifacts"
+
+# Fast and safe enough for tests: a crash of the machine loses test data only.
+export RISKD_PG_OPTIONS="-c fsync=off -c full_page_writes=off"
+scripts/services.sh start .run/test "$pg_port" "$redis_port" >/dev/null || exit 1
+trap 'scripts/services.sh stop .run/test "$pg_port" "$redis_port"' EXIT
+export RISKD_PG="postgresql://riskd@127.0.0.1:$pg_port"
+export RISKD_REDIS_PORT=$redis_port RISKD_ARTIFACTS=$artifacts
+export PGOPTIONS="-c client_min_messages=warning"
+
+# Counts "ok" / "not ok" lines of TAP output.
+count_tap() {
+  local log=$1
+  passed=$((passed + $(grep -c '^ok ' "$log")))
+  failed=$((failed + $(grep -c '^not ok ' "$log")))
+}
+
+# The template: migrated and seeded once; every suite clones it.
+prepare_template() {
+  local bin=$1
+  psql "$RISKD_PG/postgres" -qc "DROP DATABASE IF EXISTS riskd_template" >/dev/null
+  psql "$RISKD_PG/postgres" -qc "CREATE DATABASE riskd_template" >/dev/null
+  DATABASE_URL="$RISKD_PG/riskd_template" "$bin" migrate >/dev/null \
+    && DATABASE_URL="$RISKD_PG/riskd_template" "$bin" seed >/dev/null
+}
+
+for pass in $passes; do
+  if [ "$pass" = asan ]; then build=build-asan make_args=(SANITIZE=1); else build=build make_args=(); fi
+  echo "== $pass build"
+  if ! make -s -j"$(nproc)" "${make_args[@]}" all unit >"$artifacts/build-$pass.log" 2>&1; then
+    cat "$artifacts/build-$pass.log"
+    failed=$((failed + 1))
+    continue
+  fi
+  export RISKD_BIN=$PWD/$build/riskd
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=66
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  if ! prepare_template "$RISKD_BIN" 2>"$artifacts/template-$pass.log"; then
+    echo "not ok - migrating and seeding the template database"
+    failed=$((failed + 1))
+    continue
+  fi
+  echo "== $pass: unit tests"
+  for t in "$build"/tests/test_*; do
+    "$t" >"$artifacts/$pass-$(basename "$t").tap" 2>&1
+    sed 's/^/  /' "$artifacts/$pass-$(basename "$t").tap" | grep -E '^  (not ok|ok)' | grep -v '^  ok' || true
+    grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$artifacts/$pass-$(basename "$t").tap" \
+      && { echo "not ok - sanitizer report in $(basename "$t")" >>"$artifacts/$pass-$(basename "$t").tap"; }
+    count_tap "$artifacts/$pass-$(basename "$t").tap"
+    echo "  $(basename "$t"): $(grep -c '^ok ' "$artifacts/$pass-$(basename "$t").tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-$(basename "$t").tap") not ok"
+  done
+  echo "== $pass: integration tests"
+  export RISKD_CONTRACT_LOG=$artifacts/$pass-contract.ndjson
+  : >"$RISKD_CONTRACT_LOG"
+  bats --tap tests/integration >"$artifacts/$pass-integration.tap" 2>&1
+  grep -E '^(not ok|#)' "$artifacts/$pass-integration.tap" | sed 's/^/  /' | head -n 200
+  count_tap "$artifacts/$pass-integration.tap"
+  echo "  integration: $(grep -c '^ok ' "$artifacts/$pass-integration.tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-integration.tap") not ok"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,563 @@
+/*
+ * graph_build.c -- turning flows and labels into a graph ready to replay.
+ *
+ * A builder copies the previous graph's tables (strings, sorted flows,
+ * labels), appends the new rows, then at finish: ranks transaction hashes,
+ * sorts the new flows and merges them into the sorted old ones, derives the
+ * taint keys from the labels, builds the per-address indexes and replays.
+ * Address ids follow insertion order and so differ between import orders;
+ * nothing visible depends on them: every order that matters is by value.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "riskd/graph.h"
+#include "riskd/pool.h"
+
+/** A label before its key is known. */
+struct raw_label {
+  uint32_t address, entity, incident, source;
+  uint8_t category;
+};
+
+struct graph_builder {
+  struct strtab addrs, txs, names;
+  struct graph_flow *flows;   /**< [0, n_sorted) sorted (from the base) */
+  uint32_t n_flows, n_sorted, cap_flows;
+  struct raw_label *labels;
+  uint32_t n_labels, cap_labels;
+};
+
+/** Grows an array so it holds at least `need` items of `size` bytes. */
+static int
+reserve (void **items, uint32_t *cap, uint32_t need, size_t size)
+{
+  if (need <= *cap)
+    return 0;
+  uint32_t n = *cap ? *cap : 1024;
+  while (n < need)
+    n *= 2;
+  void *p = realloc (*items, (size_t) n * size);
+  if (p == NULL)
+    return -1;
+  *items = p;
+  *cap = n;
+  return 0;
+}
+
+struct graph_builder *
+graph_builder_new (const struct graph *base)
+{
+  struct graph_builder *b = calloc (1, sizeof *b);
+
+  if (b == NULL || base == NULL)
+    return b;
+  if (strtab_copy (&b->addrs, &base->addrs) != 0
+      || strtab_copy (&b->txs, &base->txs) != 0
+      || strtab_copy (&b->names, &base->names) != 0
+      || reserve ((void **) &b->flows, &b->cap_flows, base->n_flows + 1,
+                  sizeof *b->flows) != 0
+      || reserve ((void **) &b->labels, &b->cap_labels, base->n_labels + 1,
+                  sizeof *b->labels) != 0)
+  {
+    graph_builder_free (b);
+    return NULL;
+  }
+  memcpy (b->flows, base->flows, (size_t) base->n_flows * sizeof *b->flows);
+  b->n_flows = b->n_sorted = base->n_flows;
+  for (uint32_t i = 0; i < base->n_labels; i++)
+  {
+    const struct graph_label *l = &base->labels[i];
+    b->labels[i] = (struct raw_label) {
+      .address = l->address, .entity = l->entity, .incident = l->incident,
+      .source = l->source, .category = l->category,
+    };
+  }
+  b->n_labels = base->n_labels;
+  return b;
+}
+
+void
+graph_builder_free (struct graph_builder *b)
+{
+  if (b == NULL)
+    return;
+  strtab_free (&b->addrs);
+  strtab_free (&b->txs);
+  strtab_free (&b->names);
+  free (b->flows);
+  free (b->labels);
+  free (b);
+}
+
+/** Interns "<chain letter><string>": the chain is part of the identity. */
+static uint32_t
+intern_on_chain (struct strtab *tab, enum chain chain, const char *s)
+{
+  char key[256];
+  size_t len = strlen (s);
+
+  if (len + 1 >= sizeof key)
+    return UINT32_MAX;
+  key[0] = (char) ('a' + chain);
+  memcpy (key + 1, s, len);
+  return strtab_intern (tab, key, len + 1);
+}
+
+int64_t
+graph_find (const struct graph *g, enum chain chain, const char *address)
+{
+  char key[256];
+  size_t len = strlen (address);
+
+  if (len + 1 >= sizeof key)
+    return -1;
+  key[0] = (char) ('a' + chain);
+  memcpy (key + 1, address, len);
+  return strtab_find (&g->addrs, key, len + 1);
+}
+
+int
+graph_builder_add_flow (struct graph_builder *b, enum chain chain,
+                        const char *tx_hash, int32_t idx,
+                        const char *from, const char *to, double value,
+                        int64_t time_us, int64_t block, int32_t pos)
+{
+  uint32_t tx = intern_on_chain (&b->txs, chain, tx_hash);
+  uint32_t s = intern_on_chain (&b->addrs, chain, from);
+  uint32_t d = intern_on_chain (&b->addrs, chain, to);
+
+  if (tx == UINT32_MAX || s == UINT32_MAX || d == UINT32_MAX
+      || reserve ((void **) &b->flows, &b->cap_flows, b->n_flows + 1,
+                  sizeof *b->flows) != 0)
+    return -1;
+  b->flows[b->n_flows++] = (struct graph_flow) {
+    .time_us = time_us, .block = block, .value = value, .tx = tx,
+    .from = s, .to = d, .pos = pos, .idx = idx,
+  };
+  return 0;
+}
+
+int
+graph_builder_add_label (struct graph_builder *b, enum chain chain,
+                         const char *address, unsigned category,
+                         const char *entity, const char *incident_id,
+                         const char *source)
+{
+  uint32_t a = intern_on_chain (&b->addrs, chain, address);
+  uint32_t e = strtab_intern (&b->names, entity, strlen (entity));
+  uint32_t i = strtab_intern (&b->names, incident_id, strlen (incident_id));
+  uint32_t s = strtab_intern (&b->names, source, strlen (source));
+
+  if (a == UINT32_MAX || e == UINT32_MAX || i == UINT32_MAX || s == UINT32_MAX
+      || category >= MAX_CATEGORIES
+      || reserve ((void **) &b->labels, &b->cap_labels, b->n_labels + 1,
+                  sizeof *b->labels) != 0)
+    return -1;
+  b->labels[b->n_labels++] = (struct raw_label) {
+    .address = a, .entity = e, .incident = i, .source = s,
+    .category = (uint8_t) category,
+  };
+  return 0;
+}
+
+/* ---- ordering ---- */
+
+/** Missing block/pos sort after known ones (SQL's NULLS LAST). */
+static inline uint64_t
+block_order (int64_t block)
+{
+  return block < 0 ? UINT64_MAX : (uint64_t) block;
+}
+
+/** Replay order (SPEC 4): time, block, pos, tx_hash, idx. `tx_rank` orders
+ *  hashes as strings (the chain letter first only separates chains, whose
+ *  addresses never meet). */
+static int
+flow_cmp (const void *pa, const void *pb, void *ctx)
+{
+  const struct graph_flow *a = pa, *b = pb;
+  const uint32_t *tx_rank = ctx;
+
+  if (a->time_us != b->time_us)
+    return a->time_us < b->time_us ? -1 : 1;
+  if (a->block != b->block)
+    return block_order (a->block) < block_order (b->block) ? -1 : 1;
+  if (a->pos != b->pos)
+    return (uint32_t) a->pos < (uint32_t) b->pos ? -1 : 1;
+  if (a->tx != b->tx)
+    return tx_rank[a->tx] < tx_rank[b->tx] ? -1 : 1;
+  if (a->idx != b->idx)
+    return a->idx < b->idx ? -1 : 1;
+  return 0;
+}
+
+static int
+string_id_cmp (const void *pa, const void *pb, void *ctx)
+{
+  const struct strtab *tab = ctx;
+
+  return strcmp (strtab_get (tab, *(const uint32_t *) pa),
+                 strtab_get (tab, *(const uint32_t *) pb));
+}
+
+/** rank[id] = position of string `id` in sorted order. */
+static uint32_t *
+rank_strings (const struct strtab *tab)
+{
+  uint32_t *order = malloc (((size_t) tab->n + 1) * sizeof *order);
+  uint32_t *rank = malloc (((size_t) tab->n + 1) * sizeof *rank);
+
+  if (order == NULL || rank == NULL)
+  {
+    free (order);
+    free (rank);
+    return NULL;
+  }
+  for (uint32_t i = 0; i < tab->n; i++)
+    order[i] = i;
+  if (tab->n > 0)
+    qsort_r (order, tab->n, sizeof *order, string_id_cmp, (void *) tab);
+  for (uint32_t i = 0; i < tab->n; i++)
+    rank[order[i]] = i;
+  free (order);
+  return rank;
+}
+
+/** Sorts the new flows and merges them into the sorted prefix. */
+static int
+sort_flows (struct graph_builder *b, struct graph *g)
+{
+  uint32_t *tx_rank = rank_strings (&b->txs);
+  struct graph_flow *merged = malloc (((size_t) b->n_flows + 1) * sizeof *merged);
+
+  if (tx_rank == NULL || merged == NULL)
+  {
+    free (tx_rank);
+    free (merged);
+    return -1;
+  }
+  struct graph_flow *old = b->flows, *new = b->flows + b->n_sorted;
+  uint32_t n_old = b->n_sorted, n_new = b->n_flows - b->n_sorted;
+  if (n_new > 0)
+    qsort_r (new, n_new, sizeof *new, flow_cmp, tx_rank);
+  uint32_t i = 0, j = 0, k = 0;
+  while (i < n_old && j < n_new)
+    merged[k++] = flow_cmp (&old[i], &new[j], tx_rank) <= 0 ? old[i++] : new[j++];
+  while (i < n_old)
+    merged[k++] = old[i++];
+  while (j < n_new)
+    merged[k++] = new[j++];
+  free (tx_rank);
+  g->flows = merged;
+  g->n_flows = b->n_flows;
+  return 0;
+}
+
+/* ---- labels and keys ---- */
+
+/** A key as derived from a label, before ids are given. */
+struct key_draft {
+  uint32_t name;
+  uint8_t category, kind;
+};
+
+static int
+key_draft_cmp (const void *pa, const void *pb, void *ctx)
+{
+  const struct key_draft *a = pa, *b = pb;
+  const struct strtab *names = ctx;
+
+  if (a->category != b->category)
+    return a->category < b->category ? -1 : 1;
+  if (a->kind != b->kind)
+    return a->kind < b->kind ? -1 : 1;
+  return strcmp (strtab_get (names, a->name), strtab_get (names, b->name));
+}
+
+/** SPEC 4 "Keys": incident_id if set, else entity, else category. */
+static struct key_draft
+key_of_label (struct strtab *names, const struct raw_label *l,
+              const struct scoring_config *cfg, int *err)
+{
+  struct key_draft k = { .category = l->category };
+
+  if (strtab_get (names, l->incident)[0] != '\0')
+  {
+    k.kind = KEY_INCIDENT;
+    k.name = l->incident;
+  }
+  else if (strtab_get (names, l->entity)[0] != '\0')
+  {
+    k.kind = KEY_ENTITY;
+    k.name = l->entity;
+  }
+  else
+  {
+    const char *cat = l->category < cfg->n_categories
+                      ? cfg->category[l->category] : "unknown";
+    k.kind = KEY_CATEGORY;
+    k.name = strtab_intern (names, cat, strlen (cat));
+    if (k.name == UINT32_MAX)
+      *err = -1;
+  }
+  return k;
+}
+
+/** Label order within an address: by key, then entity, incident, source. */
+static int
+label_cmp (const void *pa, const void *pb, void *ctx)
+{
+  const struct graph_label *a = pa, *b = pb;
+  const struct strtab *names = ctx;
+  int c;
+
+  if (a->address != b->address)
+    return a->address < b->address ? -1 : 1;
+  if (a->key != b->key)
+    return a->key < b->key ? -1 : 1;
+  if ((c = strcmp (strtab_get (names, a->entity), strtab_get (names, b->entity))))
+    return c;
+  if ((c = strcmp (strtab_get (names, a->incident), strtab_get (names, b->incident))))
+    return c;
+  return strcmp (strtab_get (names, a->source), strtab_get (names, b->source));
+}
+
+/** Finds the id of a draft in the sorted, unique keys. */
+static uint32_t
+key_id (const struct key_draft *keys, uint32_t n, const struct key_draft *k,
+        const struct strtab *names)
+{
+  uint32_t lo = 0, hi = n;
+
+  while (lo < hi)
+  {
+    uint32_t mid = lo + (hi - lo) / 2;
+    int c = key_draft_cmp (&keys[mid], k, (void *) names);
+    if (c == 0)
+      return mid;
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return UINT32_MAX;            /* unreachable: every draft is in the set */
+}
+
+/** Derives keys, sorts and dedups labels, sets address flags. */
+static int
+index_labels (struct graph_builder *b, struct graph *g,
+              const struct scoring_config *cfg)
+{
+  uint32_t n = b->n_labels, n_keys = 0;
+  int err = 0;
+  struct key_draft *drafts = malloc (((size_t) n + 1) * sizeof *drafts);
+  struct key_draft *keys = malloc (((size_t) n + 1) * sizeof *keys);
+
+  g->labels = malloc (((size_t) n + 1) * sizeof *g->labels);
+  if (drafts == NULL || keys == NULL || g->labels == NULL)
+    goto fail;
+  for (uint32_t i = 0; i < n; i++)
+    drafts[i] = keys[i] = key_of_label (&b->names, &b->labels[i], cfg, &err);
+  if (err)
+    goto fail;
+  qsort_r (keys, n, sizeof *keys, key_draft_cmp, &b->names);
+  for (uint32_t i = 0; i < n; i++)
+    if (n_keys == 0 || key_draft_cmp (&keys[n_keys - 1], &keys[i], &b->names))
+      keys[n_keys++] = keys[i];
+  g->keys = malloc (((size_t) n_keys + 1) * sizeof *g->keys);
+  if (g->keys == NULL)
+    goto fail;
+  for (uint32_t i = 0; i < n_keys; i++)
+    g->keys[i] = (struct graph_key) {
+      .name = keys[i].name, .category = keys[i].category, .kind = keys[i].kind,
+    };
+  g->n_keys = n_keys;
+  for (uint32_t i = 0; i < n; i++)
+  {
+    const struct raw_label *r = &b->labels[i];
+    g->labels[i] = (struct graph_label) {
+      .address = r->address, .entity = r->entity, .incident = r->incident,
+      .source = r->source, .category = r->category,
+      .key = key_id (keys, n_keys, &drafts[i], &b->names),
+    };
+  }
+  qsort_r (g->labels, n, sizeof *g->labels, label_cmp, &b->names);
+  g->n_labels = 0;
+  for (uint32_t i = 0; i < n; i++)
+    if (g->n_labels == 0 || label_cmp (&g->labels[g->n_labels - 1], &g->labels[i], &b->names))
+      g->labels[g->n_labels++] = g->labels[i];
+  free (drafts);
+  free (keys);
+  return 0;
+fail:
+  free (drafts);
+  free (keys);
+  return -1;
+}
+
+/** Builds off[] (size n+1) as a CSR offset array from per-item counts. */
+static void
+prefix_sums (uint32_t *off, uint32_t n)
+{
+  uint32_t sum = 0;
+
+  for (uint32_t i = 0; i <= n; i++)
+  {
+    uint32_t c = off[i];
+    off[i] = sum;
+    sum += c;
+  }
+}
+
+/** True if the replay ignores the flow (SPEC 4: self-transfers, zero). */
+static inline bool
+flow_ignored (const struct graph_flow *f)
+{
+  return f->from == f->to || !(f->value > 0);
+}
+
+/** Per-address indexes: flags, labels, outflows and inflows. */
+static int
+index_addresses (struct graph *g, const struct scoring_config *cfg)
+{
+  uint32_t n = g->addrs.n;
+
+  g->addr_chain = calloc ((size_t) n + 1, 1);
+  g->addr_flags = calloc ((size_t) n + 1, 1);
+  g->label_off = calloc ((size_t) n + 1, sizeof *g->label_off);
+  g->out_off = calloc ((size_t) n + 1, sizeof *g->out_off);
+  g->in_off = calloc ((size_t) n + 1, sizeof *g->in_off);
+  g->out_flow = malloc (((size_t) g->n_flows + 1) * sizeof *g->out_flow);
+  g->in_flow = malloc (((size_t) g->n_flows + 1) * sizeof *g->in_flow);
+  if (!g->addr_chain || !g->addr_flags || !g->label_off || !g->out_off
+      || !g->in_off || !g->out_flow || !g->in_flow)
+    return -1;
+  for (uint32_t a = 0; a < n; a++)
+    g->addr_chain[a] = (uint8_t) (strtab_get (&g->addrs, a)[0] - 'a');
+  for (uint32_t i = 0; i < g->n_labels; i++)
+  {
+    const struct graph_label *l = &g->labels[i];
+    g->label_off[l->address]++;
+    g->addr_flags[l->address] |= ADDR_LABELLED;
+    if (l->category < cfg->n_categories && cfg->barrier[l->category])
+      g->addr_flags[l->address] |= ADDR_BARRIER;
+  }
+  prefix_sums (g->label_off, n);
+  for (uint32_t f = 0; f < g->n_flows; f++)
+    if (!flow_ignored (&g->flows[f]))
+    {
+      g->out_off[g->flows[f].from]++;
+      g->in_off[g->flows[f].to]++;
+    }
+  prefix_sums (g->out_off, n);
+  prefix_sums (g->in_off, n);
+  /* Fill in flow order so each address's list is ascending; use the
+   * offsets as cursors, then shift them back. */
+  for (uint32_t f = 0; f < g->n_flows; f++)
+    if (!flow_ignored (&g->flows[f]))
+    {
+      g->out_flow[g->out_off[g->flows[f].from]++] = f;
+      g->in_flow[g->in_off[g->flows[f].to]++] = f;
+    }
+  memmove (g->out_off + 1, g->out_off, (size_t) n * sizeof *g->out_off);
+  memmove (g->in_off + 1, g->in_off, (size_t) n * sizeof *g->in_off);
+  g->out_off[0] = g->in_off[0] = 0;
+  return 0;
+}
+
+static double
+elapsed_ms (const struct timespec *t0)
+{
+  struct timespec t1;
+
+  clock_gettime (CLOCK_MONOTONIC, &t1);
+  return (double) (t1.tv_sec - t0->tv_sec) * 1e3
+         + (double) (t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+struct graph *
+graph_builder_finish (struct graph_builder *b, const struct scoring_config *cfg,
+                      struct pool *pool, uint64_t epoch)
+{
+  struct timespec t0;
+  struct graph *g = calloc (1, sizeof *g);
+
+  clock_gettime (CLOCK_MONOTONIC, &t0);
+  if (g == NULL)
+  {
+    graph_builder_free (b);
+    return NULL;
+  }
+  atomic_init (&g->refs, 1);
+  g->epoch = epoch;
+  for (unsigned c = 0; c < cfg->n_categories; c++)
+    g->barrier[c] = cfg->barrier[c];
+  int rc = sort_flows (b, g);
+  if (rc == 0)
+    rc = index_labels (b, g, cfg);
+  /* The builder's tables move into the graph as they are. */
+  g->addrs = b->addrs;
+  g->txs = b->txs;
+  g->names = b->names;
+  memset (&b->addrs, 0, sizeof b->addrs);
+  memset (&b->txs, 0, sizeof b->txs);
+  memset (&b->names, 0, sizeof b->names);
+  graph_builder_free (b);
+  if (rc == 0)
+    rc = index_addresses (g, cfg);
+  if (rc == 0)
+    rc = graph_replay (g, pool);
+  if (rc != 0)
+  {
+    graph_release (g);
+    return NULL;
+  }
+  struct timespec now;
+  clock_gettime (CLOCK_REALTIME, &now);
+  g->built_at_us = (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
+  g->build_ms = elapsed_ms (&t0);
+  return g;
+}
+
+void
+graph_release (struct graph *g)
+{
+  if (g == NULL || atomic_fetch_sub (&g->refs, 1) != 1)
+    return;
+  strtab_free (&g->addrs);
+  strtab_free (&g->txs);
+  strtab_free (&g->names);
+  free (g->addr_chain);
+  free (g->addr_flags);
+  free (g->balance);
+  free (g->received);
+  free (g->flows);
+  free (g->avail);
+  free (g->out_off);
+  free (g->out_flow);
+  free (g->in_off);
+  free (g->in_flow);
+  free (g->keys);
+  free (g->labels);
+  free (g->label_off);
+  free (g->taint_off);
+  free (g->taint);
+  free (g);
+}
+
+size_t
+graph_bytes (const struct graph *g)
+{
+  size_t n = g->addrs.n, f = g->n_flows;
+
+  return sizeof *g + strtab_bytes (&g->addrs) + strtab_bytes (&g->txs)
+         + strtab_bytes (&g->names)
+         + n * (2 + 2 * sizeof (double) + 4 * sizeof (uint32_t))
+         + f * (sizeof (struct graph_flow) + sizeof (double) + 2 * sizeof (uint32_t))
+         + g->n_keys * sizeof (struct graph_key)
+         + g->n_labels * sizeof (struct graph_label)
+         + g->n_taint * sizeof (struct graph_taint);
+}
+
+/* end of graph_build.c */

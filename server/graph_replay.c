@@ -1,0 +1,405 @@
+/*
+ * graph_replay.c -- SPEC 4's replay, exactly, in two phases.
+ *
+ * Phase 1 (one pass, in flow order): balances. `avail = max(b(s), v)`,
+ * `b(s) = avail - v`, `b(d) += v`, `r(d) += v`. Balances never depend on
+ * taint, so once each flow's `avail` is known every taint key can be
+ * replayed on its own.
+ *
+ * Phase 2 (one task per key, on the pool): the key's taint walks forward
+ * from its sources. An address joins the walk when it is a source or first
+ * receives taint; from then on its outflows are visited in flow order. A
+ * min-heap of "next outflow of each address in the walk", keyed by flow
+ * index, yields the flows in global order while touching only the part of
+ * the graph the key reaches. Taint moves only forward in time by
+ * construction: an address's outflows before its first taint never enter
+ * the heap.
+ *
+ * Per key and flow s -> d of value v (SPEC 4, steps 2 to 5):
+ *   share = t(s,k) / avail;  t(s,k) -= share * v
+ *   if s is a barrier: share = 0;  if s is a source of k: share = 1, h = 0
+ *   if share > 0: t(d,k) += share*v, rt(d,k) += share*v,
+ *                 h(d,k) = min(h(d,k), h(s,k) + 1)
+ *
+ * Each key's result depends only on the flows in order, so the outcome is
+ * the same for any number of threads; results are merged in key order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "riskd/graph.h"
+#include "riskd/pool.h"
+
+/** Hop count of an address the key has not reached. */
+#define HOPS_NONE UINT32_MAX
+
+/** Scratch flags of one address in one key's walk. */
+enum {
+  WALK_TOUCHED = 1,  /**< has an entry in this key's result */
+  WALK_ACTIVE = 2,   /**< its outflows are being visited */
+  WALK_SOURCE = 4    /**< labelled with this key */
+};
+
+/** One worker's scratch memory, sized for every address, reset per key by
+ *  walking the `touched` list (so a key costs what it reaches, not N). */
+struct walk {
+  double *tainted;      /**< t(a,k) */
+  double *received;     /**< rt(a,k) */
+  uint32_t *hops;       /**< h(a,k) */
+  uint8_t *flags;       /**< WALK_* */
+  uint32_t *touched;    /**< addresses with WALK_TOUCHED, in first-touch order */
+  uint32_t n_touched;
+  uint32_t *heap;       /**< positions in out_flow[], min-heap by flow index */
+  uint32_t n_heap;
+};
+
+/** One key's result: the addresses it reached. */
+struct key_result {
+  uint32_t n;
+  uint32_t *address;
+  struct graph_taint *taint;
+};
+
+/** Everything phase 2 shares. */
+struct replay {
+  struct graph *g;
+  struct walk *walks;           /**< one per worker */
+  struct key_result *results;   /**< one per key */
+  uint32_t *source_off;         /**< sources of key k: source_addr[source_off[k]..] */
+  uint32_t *source_addr;
+  int failed;                   /**< a task ran out of memory */
+};
+
+/* ---- phase 1 ---- */
+
+static int
+replay_balances (struct graph *g)
+{
+  uint32_t n = g->addrs.n;
+
+  g->balance = calloc ((size_t) n + 1, sizeof *g->balance);
+  g->received = calloc ((size_t) n + 1, sizeof *g->received);
+  g->avail = calloc ((size_t) g->n_flows + 1, sizeof *g->avail);
+  if (!g->balance || !g->received || !g->avail)
+    return -1;
+  for (uint32_t i = 0; i < g->n_flows; i++)
+  {
+    const struct graph_flow *f = &g->flows[i];
+    if (f->from == f->to || !(f->value > 0))
+      continue;
+    /* Value sent without having been received is clean, of unknown origin. */
+    double avail = g->balance[f->from] > f->value ? g->balance[f->from] : f->value;
+    g->avail[i] = avail;
+    g->balance[f->from] = avail - f->value;
+    g->balance[f->to] += f->value;
+    g->received[f->to] += f->value;
+  }
+  return 0;
+}
+
+/* ---- the heap of pending outflows ---- */
+
+static inline uint32_t
+heap_flow (const struct graph *g, uint32_t out_pos)
+{
+  return g->out_flow[out_pos];
+}
+
+static void
+heap_push (struct walk *w, const struct graph *g, uint32_t out_pos)
+{
+  uint32_t i = w->n_heap++;
+  uint32_t flow = heap_flow (g, out_pos);
+
+  while (i > 0)
+  {
+    uint32_t parent = (i - 1) / 2;
+    if (heap_flow (g, w->heap[parent]) <= flow)
+      break;
+    w->heap[i] = w->heap[parent];
+    i = parent;
+  }
+  w->heap[i] = out_pos;
+}
+
+static uint32_t
+heap_pop (struct walk *w, const struct graph *g)
+{
+  uint32_t top = w->heap[0];
+  uint32_t last = w->heap[--w->n_heap];
+  uint32_t flow = heap_flow (g, last), i = 0;
+
+  for (;;)
+  {
+    uint32_t child = 2 * i + 1;
+    if (child >= w->n_heap)
+      break;
+    if (child + 1 < w->n_heap
+        && heap_flow (g, w->heap[child + 1]) < heap_flow (g, w->heap[child]))
+      child++;
+    if (heap_flow (g, w->heap[child]) >= flow)
+      break;
+    w->heap[i] = w->heap[child];
+    i = child;
+  }
+  if (w->n_heap > 0)
+    w->heap[i] = last;
+  return top;
+}
+
+/* ---- phase 2 ---- */
+
+/** Gives address `a` an entry in this key's result. */
+static inline void
+touch (struct walk *w, uint32_t a)
+{
+  if (w->flags[a] & WALK_TOUCHED)
+    return;
+  w->flags[a] |= WALK_TOUCHED;
+  w->tainted[a] = 0;
+  w->received[a] = 0;
+  w->hops[a] = HOPS_NONE;
+  w->touched[w->n_touched++] = a;
+}
+
+/** Starts visiting the outflows of `a` that come after flow `after`
+ *  (all of them when `after` is UINT32_MAX, for sources). */
+static void
+activate (struct walk *w, const struct graph *g, uint32_t a, uint32_t after)
+{
+  uint32_t lo = g->out_off[a], hi = g->out_off[a + 1];
+
+  w->flags[a] |= WALK_ACTIVE;
+  if (after != UINT32_MAX)
+    while (lo < hi)             /* first outflow with index > after */
+    {
+      uint32_t mid = lo + (hi - lo) / 2;
+      if (g->out_flow[mid] <= after)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < g->out_off[a + 1])
+    heap_push (w, g, lo);
+}
+
+/** Replays key `k` (a pool task). */
+static void
+replay_key (void *arg, size_t k, unsigned worker)
+{
+  struct replay *rp = arg;
+  struct graph *g = rp->g;
+  struct walk *w = &rp->walks[worker];
+  struct key_result *res = &rp->results[k];
+
+  w->n_touched = 0;
+  w->n_heap = 0;
+  for (uint32_t i = rp->source_off[k]; i < rp->source_off[k + 1]; i++)
+  {
+    uint32_t s = rp->source_addr[i];
+    touch (w, s);
+    w->flags[s] |= WALK_SOURCE;
+    w->hops[s] = 0;
+    activate (w, g, s, UINT32_MAX);
+  }
+  while (w->n_heap > 0)
+  {
+    uint32_t out_pos = heap_pop (w, g);
+    uint32_t fi = g->out_flow[out_pos];
+    const struct graph_flow *f = &g->flows[fi];
+    uint32_t s = f->from, d = f->to;
+    double v = f->value, avail = g->avail[fi], share = 0;
+
+    if (out_pos + 1 < g->out_off[s + 1])
+      heap_push (w, g, out_pos + 1);
+    if ((w->flags[s] & WALK_TOUCHED) && w->tainted[s] > 0)
+    {
+      share = w->tainted[s] / avail;
+      /* v == avail sends everything: exact zero, not a rounding residue. */
+      w->tainted[s] = v >= avail ? 0 : w->tainted[s] - share * v;
+      if (w->tainted[s] < 0)
+        w->tainted[s] = 0;
+    }
+    if (g->addr_flags[s] & ADDR_BARRIER)
+      share = 0;
+    if (w->flags[s] & WALK_SOURCE)
+      share = 1;
+    if (!(share > 0))
+      continue;
+    touch (w, d);
+    w->tainted[d] += share * v;
+    w->received[d] += share * v;
+    if (w->hops[s] + 1 < w->hops[d])
+      w->hops[d] = w->hops[s] + 1;
+    if (!(w->flags[d] & WALK_ACTIVE))
+      activate (w, g, d, fi);
+  }
+  res->n = w->n_touched;
+  res->address = malloc (((size_t) res->n + 1) * sizeof *res->address);
+  res->taint = malloc (((size_t) res->n + 1) * sizeof *res->taint);
+  if (res->address == NULL || res->taint == NULL)
+    rp->failed = 1;
+  for (uint32_t i = 0; i < w->n_touched; i++)
+  {
+    uint32_t a = w->touched[i];
+    if (res->address != NULL && res->taint != NULL)
+    {
+      res->address[i] = a;
+      res->taint[i] = (struct graph_taint) {
+        .key = (uint32_t) k, .hops = w->hops[a],
+        .tainted = w->tainted[a], .received = w->received[a],
+      };
+    }
+    w->flags[a] = 0;
+  }
+}
+
+/** Sources of each key, from the labels (sorted by address, then key). */
+static int
+index_sources (struct replay *rp)
+{
+  struct graph *g = rp->g;
+
+  rp->source_off = calloc ((size_t) g->n_keys + 1, sizeof *rp->source_off);
+  rp->source_addr = malloc (((size_t) g->n_labels + 1) * sizeof *rp->source_addr);
+  if (rp->source_off == NULL || rp->source_addr == NULL)
+    return -1;
+  /* Labels that share (address, key) differ only by entity or source:
+   * count each address once per key. */
+  for (uint32_t i = 0; i < g->n_labels; i++)
+    if (i == 0 || g->labels[i].address != g->labels[i - 1].address
+        || g->labels[i].key != g->labels[i - 1].key)
+      rp->source_off[g->labels[i].key]++;
+  uint32_t sum = 0;
+  for (uint32_t k = 0; k <= g->n_keys; k++)
+  {
+    uint32_t c = rp->source_off[k];
+    rp->source_off[k] = sum;
+    sum += c;
+  }
+  uint32_t *cursor = malloc (((size_t) g->n_keys + 1) * sizeof *cursor);
+  if (cursor == NULL)
+    return -1;
+  memcpy (cursor, rp->source_off, ((size_t) g->n_keys + 1) * sizeof *cursor);
+  for (uint32_t i = 0; i < g->n_labels; i++)
+    if (i == 0 || g->labels[i].address != g->labels[i - 1].address
+        || g->labels[i].key != g->labels[i - 1].key)
+      rp->source_addr[cursor[g->labels[i].key]++] = g->labels[i].address;
+  free (cursor);
+  return 0;
+}
+
+/** Per-address CSR of all keys' results; entries of an address in key order. */
+static int
+merge_results (struct replay *rp)
+{
+  struct graph *g = rp->g;
+  uint32_t n = g->addrs.n;
+  size_t total = 0;
+
+  g->taint_off = calloc ((size_t) n + 1, sizeof *g->taint_off);
+  if (g->taint_off == NULL)
+    return -1;
+  for (uint32_t k = 0; k < g->n_keys; k++)
+  {
+    total += rp->results[k].n;
+    for (uint32_t i = 0; i < rp->results[k].n; i++)
+      g->taint_off[rp->results[k].address[i]]++;
+  }
+  if (total >= UINT32_MAX)
+    return -1;
+  g->taint = malloc ((total + 1) * sizeof *g->taint);
+  if (g->taint == NULL)
+    return -1;
+  g->n_taint = total;
+  uint32_t sum = 0;
+  for (uint32_t a = 0; a <= n; a++)
+  {
+    uint32_t c = g->taint_off[a];
+    g->taint_off[a] = sum;
+    sum += c;
+  }
+  for (uint32_t k = 0; k < g->n_keys; k++)
+    for (uint32_t i = 0; i < rp->results[k].n; i++)
+      g->taint[g->taint_off[rp->results[k].address[i]]++] = rp->results[k].taint[i];
+  memmove (g->taint_off + 1, g->taint_off, (size_t) n * sizeof *g->taint_off);
+  g->taint_off[0] = 0;
+  return 0;
+}
+
+static int
+walk_init (struct walk *w, uint32_t n)
+{
+  w->tainted = malloc (((size_t) n + 1) * sizeof *w->tainted);
+  w->received = malloc (((size_t) n + 1) * sizeof *w->received);
+  w->hops = malloc (((size_t) n + 1) * sizeof *w->hops);
+  w->flags = calloc ((size_t) n + 1, 1);
+  w->touched = malloc (((size_t) n + 1) * sizeof *w->touched);
+  w->heap = malloc (((size_t) n + 1) * sizeof *w->heap);
+  return w->tainted && w->received && w->hops && w->flags && w->touched
+         && w->heap ? 0 : -1;
+}
+
+static void
+walk_free (struct walk *w)
+{
+  free (w->tainted);
+  free (w->received);
+  free (w->hops);
+  free (w->flags);
+  free (w->touched);
+  free (w->heap);
+}
+
+/** Runs the key tasks on the pool, or here when there is none. */
+static void
+run_keys (struct replay *rp, struct pool *pool)
+{
+  if (pool == NULL)
+  {
+    for (uint32_t k = 0; k < rp->g->n_keys; k++)
+      replay_key (rp, k, 0);
+    return;
+  }
+  pool_parallel_for (pool, rp->g->n_keys, replay_key, rp);
+}
+
+int
+graph_replay (struct graph *g, struct pool *pool)
+{
+  unsigned n_walks = pool ? pool_size (pool) : 1;
+  struct replay rp = { .g = g };
+  int rc = -1;
+
+  if (replay_balances (g) != 0)
+    return -1;
+  rp.walks = calloc (n_walks, sizeof *rp.walks);
+  rp.results = calloc ((size_t) g->n_keys + 1, sizeof *rp.results);
+  if (rp.walks == NULL || rp.results == NULL || index_sources (&rp) != 0)
+    goto done;
+  /* A walk's scratch costs ~30 bytes per address: never more walks than keys. */
+  if (n_walks > g->n_keys)
+    n_walks = g->n_keys;
+  for (unsigned i = 0; i < n_walks; i++)
+    if (walk_init (&rp.walks[i], g->addrs.n) != 0)
+      goto done;
+  run_keys (&rp, pool);
+  if (!rp.failed)
+    rc = merge_results (&rp);
+done:
+  if (rp.walks)
+    for (unsigned i = 0; i < n_walks; i++)
+      walk_free (&rp.walks[i]);
+  if (rp.results)
+    for (uint32_t k = 0; k < g->n_keys; k++)
+    {
+      free (rp.results[k].address);
+      free (rp.results[k].taint);
+    }
+  free (rp.walks);
+  free (rp.results);
+  free (rp.source_off);
+  free (rp.source_addr);
+  return rc;
+}
+
+/* end of graph_replay.c */

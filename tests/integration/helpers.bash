@@ -1,0 +1,120 @@
+# helpers.bash -- shared by every integration suite (bats).
+#
+# Each suite gets its own database, cloned from the migrated and seeded
+# template that scripts/test.sh prepares, and its own Redis database, and
+# starts its own riskd on its own port. Every HTTP exchange made through
+# `api` is appended to the contract log that the OpenAPI suite checks.
+#
+# Environment (set by scripts/test.sh): RISKD_BIN, RISKD_PG (server URL
+# without a database), RISKD_REDIS_PORT, RISKD_CONTRACT_LOG, RISKD_ARTIFACTS.
+
+RISKD_BIN=${RISKD_BIN:-build/riskd}
+
+# The suite's number (from the file name order), for ports and Redis dbs.
+suite_index() {
+  local i=1 f
+  for f in "$BATS_TEST_DIRNAME"/*.bats; do
+    [ "$f" = "$BATS_TEST_FILENAME" ] && { echo "$i"; return; }
+    i=$((i + 1))
+  done
+  echo 60
+}
+
+# db_create NAME: a fresh database cloned from the seeded template, with a
+# graph id of its own (cache keys must not collide between clones).
+db_create() {
+  psql "$RISKD_PG/postgres" -qc "DROP DATABASE IF EXISTS $1" >/dev/null
+  psql "$RISKD_PG/postgres" -qc "CREATE DATABASE $1 TEMPLATE riskd_template" >/dev/null
+  psql "$RISKD_PG/$1" -qc "UPDATE riskd_meta SET value = gen_random_uuid()::text WHERE key = 'graph_id'" >/dev/null
+}
+
+# riskd_start NAME PORT [flags...]: starts riskd on database NAME (created
+# if needed) and waits until /readyz answers 200. Sets RISKD_URL.
+riskd_start() {
+  local name=$1 port=$2
+  shift 2
+  psql "$RISKD_PG/postgres" -qAtc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1 \
+    || db_create "$name"
+  local log="$BATS_FILE_TMPDIR/riskd-$name-$port.log" run="$BATS_FILE_TMPDIR/riskd-$port"
+  rm -f "$run.rc"
+  # A subshell waits for riskd and records its exit status: tests run in
+  # other processes than the one that started it, and cannot `wait`.
+  (
+    DATABASE_URL="$RISKD_PG/$name" REDIS_URL="redis://127.0.0.1:$RISKD_REDIS_PORT/$(( $(suite_index) % 64 ))" \
+      RISKD_LISTEN="127.0.0.1:$port" "$RISKD_BIN" serve --access-log=false "$@" >"$log" 2>&1 &
+    echo $! >"$run.pid"
+    wait $!
+    echo $? >"$run.rc"
+  ) </dev/null >/dev/null 2>&1 3>&- &
+  for _ in $(seq 50); do [ -s "$run.pid" ] && break; sleep 0.02; done
+  RISKD_URL="http://127.0.0.1:$port"
+  for _ in $(seq 300); do
+    curl -sf "$RISKD_URL/readyz" >/dev/null 2>&1 && return 0
+    [ -e "$run.rc" ] && break
+    sleep 0.1
+  done
+  echo "riskd did not become ready; its log:" >&2
+  cat "$log" >&2
+  return 1
+}
+
+# riskd_stop PORT: SIGTERM, then checks the exit status is 0 and that the
+# log holds no sanitizer report (leaks included, under ASan).
+riskd_stop() {
+  local port=$1 run="$BATS_FILE_TMPDIR/riskd-$1" pid rc log
+  [ -f "$run.pid" ] || return 0
+  pid=$(cat "$run.pid")
+  rm -f "$run.pid"
+  kill -TERM "$pid" 2>/dev/null
+  for _ in $(seq 600); do [ -s "$run.rc" ] && break; sleep 0.05; done
+  rc=$(cat "$run.rc" 2>/dev/null || echo timeout)
+  log=$(ls "$BATS_FILE_TMPDIR"/riskd-*-"$port".log 2>/dev/null | head -n 1)
+  if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:" "$log" 2>/dev/null; then
+    echo "sanitizer report in $log:" >&2
+    grep -A 30 -E "AddressSanitizer|LeakSanitizer|runtime error:" "$log" >&2
+    return 1
+  fi
+  [ "$rc" = 0 ] || { echo "riskd exited with $rc; log:" >&2; tail -n 30 "$log" >&2; return 1; }
+}
+
+# riskd_pid PORT: the pid of the riskd serving on PORT.
+riskd_pid() {
+  cat "$BATS_FILE_TMPDIR/riskd-$1.pid"
+}
+
+# api METHOD PATH [curl args...]: one request to RISKD_URL. Sets $code,
+# $ctype and $body (and writes it to $BATS_TEST_TMPDIR/body); logs the
+# exchange for the contract check.
+api() {
+  local method=$1 path=$2
+  shift 2
+  local out="$BATS_TEST_TMPDIR/body" meta
+  meta=$(curl -sS -X "$method" -o "$out" -w '%{http_code} %{content_type}' "$@" "$RISKD_URL$path")
+  code=${meta%% *}
+  ctype=${meta#* }
+  body=$(cat "$out")
+  if [ -n "${RISKD_CONTRACT_LOG:-}" ]; then
+    jq -cn --arg m "$method" --arg p "$path" --argjson s "$code" --arg t "$ctype" \
+      --rawfile b "$out" '{method: $m, path: $p, status: $s, content_type: $t, body: $b}' \
+      >>"$RISKD_CONTRACT_LOG"
+  fi
+}
+
+# expect_problem STATUS CODE: the last answer is a problem document.
+expect_problem() {
+  [ "$code" = "$1" ] || { echo "status $code, want $1: $body" >&2; return 1; }
+  [[ "$ctype" == application/problem+json* ]] || { echo "content type $ctype" >&2; return 1; }
+  [ "$(jq -r .code <<<"$body")" = "$2" ] || { echo "code $(jq -r .code <<<"$body"), want $2" >&2; return 1; }
+  [ "$(jq -r .status <<<"$body")" = "$1" ]
+  [ "$(jq -r .type <<<"$body")" = "https://riskd.dev/problems/$2" ]
+  jq -e '.title | length > 0' <<<"$body" >/dev/null
+}
+
+# expect_status STATUS: the last answer has this status (body shown if not).
+expect_status() {
+  [ "$code" = "$1" ] || { echo "status $code, want $1: $body" >&2; return 1; }
+}
+
+# Deterministic test data: an eth address and a tx hash from a label.
+eth_addr() { printf '0x%040x' "$1"; }
+tx_hash() { printf '0x%064x' "$1"; }
