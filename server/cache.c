@@ -231,6 +231,43 @@ cache_set (struct cache *c, const char *key, const char *value, size_t len,
   freeReplyObject (r);
 }
 
+int
+cache_script (struct cache *c, const char *script, const char *key,
+              int n_args, const char *const *args, long long *out, int n_out)
+{
+  redisContext *ctx = borrow (c);
+  const char *argv[16];
+  size_t argl[16];
+  int argc = 0, n = -1;
+
+  if (ctx == NULL || n_args > 12)
+  {
+    if (ctx)
+      give_back (c, ctx, true);
+    return -1;
+  }
+  argv[argc++] = "EVAL";
+  argv[argc++] = script;
+  argv[argc++] = "1";
+  argv[argc++] = key;
+  for (int i = 0; i < n_args; i++)
+    argv[argc++] = args[i];
+  for (int i = 0; i < argc; i++)
+    argl[i] = strlen (argv[i]);
+  redisReply *r = redisCommandArgv (ctx, argc, argv, argl);
+  if (r && r->type == REDIS_REPLY_ARRAY)
+  {
+    n = 0;
+    for (size_t i = 0; i < r->elements && n < n_out; i++)
+      out[n++] = r->element[i]->type == REDIS_REPLY_INTEGER ? r->element[i]->integer : 0;
+  }
+  else if (r && r->type == REDIS_REPLY_ERROR)
+    log_msg (LOG_ERROR, "redis script failed", "{s:s}", "error", r->str);
+  give_back (c, ctx, r != NULL);
+  freeReplyObject (r);
+  return n;
+}
+
 bool
 cache_ping (struct cache *c)
 {

@@ -267,8 +267,7 @@ reply_json (struct request *rq, unsigned status, json_t *body)
     reply_static (rq, 500, "application/problem+json", failed, sizeof failed - 1);
     return;
   }
-  reply_owned (rq, status, status >= 400 ? "application/problem+json" : "application/json",
-               text, strlen (text));
+  reply_owned (rq, status, "application/json", text, strlen (text));
 }
 
 static void
@@ -292,7 +291,12 @@ vreply_problem (struct request *rq, enum problem p, json_t *extra,
   if (extra)
     json_object_update (doc, extra);
   json_decref (extra);
-  reply_json (rq, def->status, doc);
+  char *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
+  json_decref (doc);
+  if (text)
+    reply_owned (rq, def->status, "application/problem+json", text, strlen (text));
+  else
+    reply_json (rq, 500, NULL);
   if (p == PROBLEM_METHOD_NOT_ALLOWED)
   {
     char allow[128];

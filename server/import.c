@@ -416,8 +416,12 @@ commit_rows (struct import *im)
   sort_errors (im);
   if (im->atomic && (im->invalid > 0 || im->conflicts > 0))
   {
-    store_command (im->conn, "ROLLBACK");
+    /* Nothing is stored: rows that were new are not counted as anything,
+     * and the epoch is the one before the rolled-back bump. */
+    im->valid -= im->inserted;
     im->inserted = 0;
+    if (!store_command (im->conn, "ROLLBACK") || read_epoch (im) != 0)
+      return -1;
     fail (im, PROBLEM_IMPORT_REJECTED,
           "atomic import: rows were rejected, nothing was stored");
     return -1;

@@ -46,8 +46,9 @@ scoring_config_rehash (struct scoring_config *cfg)
     len += (size_t) snprintf (text + len, sizeof text - len, "%s=%.6f%s;",
                               cfg->category[i], cfg->severity[i],
                               cfg->barrier[i] ? "!" : "");
-  snprintf (text + len, sizeof text - len, "levels=%.4f,%.4f,%.4f",
-            cfg->level_medium, cfg->level_high, cfg->level_severe);
+  snprintf (text + len, sizeof text - len, "levels=%.4f,%.4f,%.4f;screening=%.4f,%.4f,%.4f,%.4f",
+            cfg->level_medium, cfg->level_high, cfg->level_severe, cfg->block_share,
+            cfg->review_share, cfg->review_score, cfg->block_severity);
   sha256 (text, strlen (text), digest);
   snprintf (cfg->hash, sizeof cfg->hash, "%02x%02x%02x%02x",
             digest[0], digest[1], digest[2], digest[3]);
@@ -97,31 +98,67 @@ scoring_config_default (struct scoring_config *cfg)
   cfg->level_medium = 20;
   cfg->level_high = 50;
   cfg->level_severe = 80;
+  cfg->block_share = 0.5;
+  cfg->review_share = 0.05;
+  cfg->review_score = 50;
+  cfg->block_severity = 0.9;
   scoring_config_rehash (cfg);
 }
 
-/** Reads "levels": {"medium": .., "high": .., "severe": ..}. */
-static int
-load_levels (struct scoring_config *cfg, json_t *levels, char *err, size_t err_len)
-{
-  double *slot[] = { &cfg->level_medium, &cfg->level_high, &cfg->level_severe };
-  const char *name[] = { "medium", "high", "severe" };
+/** Reads numbers of an object into fields, each within [0, max]. */
+struct number_field {
+  const char *name;
+  double *slot;
+  double max;
+};
 
-  for (int i = 0; i < 3; i++)
+static int
+load_numbers (json_t *obj, const char *what, const struct number_field *fields,
+              size_t n, char *err, size_t err_len)
+{
+  for (size_t i = 0; i < n; i++)
   {
-    json_t *v = json_object_get (levels, name[i]);
+    json_t *v = json_object_get (obj, fields[i].name);
     if (v == NULL)
       continue;
-    if (!json_is_number (v) || json_number_value (v) < 0 || json_number_value (v) > 100)
+    if (!json_is_number (v) || json_number_value (v) < 0
+        || json_number_value (v) > fields[i].max)
     {
-      snprintf (err, err_len, "levels.%s must be a number from 0 to 100", name[i]);
+      snprintf (err, err_len, "%s.%s must be a number from 0 to %g", what,
+                fields[i].name, fields[i].max);
       return -1;
     }
-    *slot[i] = json_number_value (v);
+    *fields[i].slot = json_number_value (v);
   }
+  return 0;
+}
+
+/** "levels" and "screening". */
+static int
+load_thresholds (struct scoring_config *cfg, json_t *levels, json_t *screening,
+                 char *err, size_t err_len)
+{
+  const struct number_field level_fields[] = {
+    { "medium", &cfg->level_medium, 100 }, { "high", &cfg->level_high, 100 },
+    { "severe", &cfg->level_severe, 100 },
+  };
+  const struct number_field screening_fields[] = {
+    { "block_share", &cfg->block_share, 1 }, { "review_share", &cfg->review_share, 1 },
+    { "review_score", &cfg->review_score, 100 },
+    { "block_severity", &cfg->block_severity, 1 },
+  };
+
+  if (load_numbers (levels, "levels", level_fields, 3, err, err_len) != 0
+      || load_numbers (screening, "screening", screening_fields, 4, err, err_len) != 0)
+    return -1;
   if (!(cfg->level_medium <= cfg->level_high && cfg->level_high <= cfg->level_severe))
   {
     snprintf (err, err_len, "levels must satisfy medium <= high <= severe");
+    return -1;
+  }
+  if (!(cfg->review_share <= cfg->block_share))
+  {
+    snprintf (err, err_len, "screening must satisfy review_share <= block_share");
     return -1;
   }
   return 0;
@@ -133,7 +170,7 @@ scoring_config_load (struct scoring_config *cfg, const char *path,
 {
   json_error_t jerr;
   json_t *root = json_load_file (path, JSON_REJECT_DUPLICATES, &jerr);
-  json_t *sev, *barriers, *levels, *v;
+  json_t *sev, *barriers, *levels, *screening, *v;
   const char *name;
   size_t i;
   int rc = -1;
@@ -146,10 +183,11 @@ scoring_config_load (struct scoring_config *cfg, const char *path,
   sev = json_object_get (root, "severities");
   barriers = json_object_get (root, "barriers");
   levels = json_object_get (root, "levels");
+  screening = json_object_get (root, "screening");
   if ((sev && !json_is_object (sev)) || (barriers && !json_is_array (barriers))
-      || (levels && !json_is_object (levels)))
+      || (levels && !json_is_object (levels)) || (screening && !json_is_object (screening)))
   {
-    snprintf (err, err_len, "%s: severities must be an object, barriers an array, levels an object", path);
+    snprintf (err, err_len, "%s: severities, levels and screening must be objects, barriers an array", path);
     goto done;
   }
   json_object_foreach (sev, name, v)
@@ -177,7 +215,7 @@ scoring_config_load (struct scoring_config *cfg, const char *path,
       cfg->barrier[c] = true;
     }
   }
-  if (levels && load_levels (cfg, levels, err, err_len) != 0)
+  if (load_thresholds (cfg, levels, screening, err, err_len) != 0)
     goto done;
   scoring_config_rehash (cfg);
   rc = 0;

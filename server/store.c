@@ -51,6 +51,39 @@ static const struct {
     "   FROM incident_address_documents a WHERE a.incident_id = i.incident_id), '[]'))"
     " FROM incident_documents i WHERE i.incident_id = $1" },
   [STMT_PING] = { "ping", "SELECT 1" },
+  [STMT_KEY_GET] = { "key_get",
+    "SELECT encode (key_hash, 'hex'), array_to_string (scopes, ','), rate_limit,"
+    " revoked_at IS NOT NULL, name FROM api_keys WHERE id = $1" },
+  [STMT_KEY_INSERT] = { "key_insert",
+    "INSERT INTO api_keys (id, name, key_hash, scopes, rate_limit)"
+    " VALUES ($1, $2, decode ($3, 'hex'), string_to_array ($4, ','), $5::integer)" },
+  [STMT_KEY_LIST] = { "key_list",
+    "SELECT coalesce (json_agg (json_build_object ('id', id, 'name', name,"
+    " 'scopes', scopes, 'rate_limit', rate_limit, 'created_at', created_at,"
+    " 'revoked_at', revoked_at) ORDER BY created_at, id), '[]') FROM api_keys" },
+  [STMT_KEY_REVOKE] = { "key_revoke",
+    "UPDATE api_keys SET revoked_at = coalesce (revoked_at, now ()) WHERE id = $1"
+    " RETURNING id" },
+  [STMT_SCREENING_INSERT] = { "screening_insert",
+    "INSERT INTO screenings (id, created_at, api_key_id, idempotency_key, request_hash,"
+    " chain, address, amount, usd, asset, direction, reference, decision, score, level,"
+    " model, config_hash, epoch, response) VALUES ($1::uuid, $2::timestamptz, $3, $4,"
+    " decode ($5, 'hex'), $6, $7, $8::numeric, $9::numeric, $10, $11, $12, $13,"
+    " $14::numeric, $15, $16, $17, $18::bigint, $19::json)"
+    " ON CONFLICT (api_key_id, idempotency_key) DO NOTHING RETURNING id" },
+  [STMT_SCREENING_REPLAY] = { "screening_replay",
+    "SELECT response, encode (request_hash, 'hex') FROM screenings"
+    " WHERE api_key_id = $1 AND idempotency_key = $2" },
+  [STMT_SCREENING_GET] = { "screening_get",
+    "SELECT response FROM screenings WHERE id = $1::uuid" },
+  [STMT_SCREENING_LIST] = { "screening_list",
+    "SELECT seq, response FROM screenings"
+    " WHERE ($1::text IS NULL OR (chain = $1 AND address = $2))"
+    " AND ($3::text IS NULL OR reference = $3)"
+    " AND ($4::text IS NULL OR decision = $4)"
+    " AND ($5::timestamptz IS NULL OR created_at >= $5)"
+    " AND ($6::bigint IS NULL OR seq < $6)"
+    " ORDER BY seq DESC LIMIT $7::integer" },
 };
 
 /** Per-session settings: UTC everywhere, and a bound on any statement. */

@@ -34,6 +34,12 @@ int cache_get (struct cache *c, const char *key, char **value, size_t *len);
 void cache_set (struct cache *c, const char *key, const char *value, size_t len,
                 unsigned ttl_s);
 
+/** Runs a Lua script on one key with string arguments and reads back up to
+ *  `n_out` integers of the array it returns; the count, or -1 when Redis
+ *  is unreachable or the script failed. */
+int cache_script (struct cache *c, const char *script, const char *key,
+                  int n_args, const char *const *args, long long *out, int n_out);
+
 /** PING; true when Redis answered. */
 bool cache_ping (struct cache *c);
 

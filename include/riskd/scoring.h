@@ -37,6 +37,10 @@ struct scoring_config {
   double level_medium;   /**< score >= this is medium (default 20) */
   double level_high;     /**< score >= this is high (default 50) */
   double level_severe;   /**< score >= this is severe (default 80) */
+  double block_share;    /**< deposit's weighted tainted share that blocks (0.5) */
+  double review_share;   /**< ... that asks for review (0.05) */
+  double review_score;   /**< address score that asks for review (50) */
+  double block_severity; /**< a label at least this severe blocks (0.9) */
   char hash[9];          /**< 8 hex digits identifying all of the above */
 };
 
@@ -46,7 +50,9 @@ void scoring_config_default (struct scoring_config *cfg);
 /**
  * Reads a severities file (JSON: {"severities": {"hack": 1.0, ...},
  * "barriers": ["exchange"], "levels": {"medium": 20, "high": 50,
- * "severe": 80}}) over the defaults; categories named in it are added.
+ * "severe": 80}, "screening": {"block_share": 0.5, "review_share": 0.05,
+ * "review_score": 50, "block_severity": 0.9}}) over the defaults;
+ * categories named in it are added.
  * Returns 0, or -1 with a message in `err`.
  */
 int scoring_config_load (struct scoring_config *cfg, const char *path,

@@ -25,6 +25,14 @@ enum stmt {
   STMT_INCIDENTS,          /**< all incidents as one JSON array */
   STMT_INCIDENT,           /**< one incident with addresses, as JSON */
   STMT_PING,               /**< SELECT 1 */
+  STMT_KEY_GET,            /**< one API key by id */
+  STMT_KEY_INSERT,         /**< a new API key */
+  STMT_KEY_LIST,           /**< every API key, as JSON */
+  STMT_KEY_REVOKE,         /**< revoke one */
+  STMT_SCREENING_INSERT,   /**< record a screening (idempotent) */
+  STMT_SCREENING_REPLAY,   /**< the screening recorded under an idempotency key */
+  STMT_SCREENING_GET,      /**< one screening's answer */
+  STMT_SCREENING_LIST,     /**< a filtered page of screenings */
   STMT_COUNT
 };
 
