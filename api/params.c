@@ -2,6 +2,7 @@
  * params.c -- input checks several handlers share: an address in the
  * path, the model parameter, and the graph to answer from.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "riskd/api.h"
 #include "riskd/app.h"
@@ -58,6 +59,27 @@ api_graph (struct request *rq)
     reply_problem (rq, PROBLEM_ENGINE_LOADING,
                    "the engine is loading the graph; retry in a few seconds");
   return g;
+}
+
+int
+api_uint_param (struct request *rq, const char *name, unsigned fallback,
+                unsigned min, unsigned max, unsigned *out)
+{
+  const char *v = rq_param (rq, name);
+  char *end;
+
+  *out = fallback;
+  if (v == NULL)
+    return 0;
+  unsigned long n = strtoul (v, &end, 10);
+  if (v[0] < '0' || v[0] > '9' || *end != '\0' || n < min || n > max)
+  {
+    reply_problem (rq, PROBLEM_INVALID_PARAMETER, "%s must be a whole number from %u to %u",
+                   name, min, max);
+    return -1;
+  }
+  *out = (unsigned) n;
+  return 0;
 }
 
 /* end of params.c */

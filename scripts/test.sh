@@ -8,7 +8,8 @@
 #   integration  the curl-driven bats suites in tests/integration
 # first on the normal build, then again built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (riskd's leaks are checked by LeakSanitizer
-# when each server stops). RISKD_TEST_PASSES=normal|asan|"normal asan".
+# when each server stops). RISKD_TEST_PASSES=normal|asan|"normal asan";
+# RISKD_TEST_SUITES="risk imports" runs only those integration suites.
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -37,13 +38,17 @@ count_tap() {
   failed=$((failed + $(grep -c '^not ok ' "$log")))
 }
 
-# The template: migrated and seeded once; every suite clones it.
+# The template: migrated and seeded once, with an API key of every scope
+# (RISKD_KEY) that the suites use; every suite clones it.
 prepare_template() {
   local bin=$1
   psql "$RISKD_PG/postgres" -qc "DROP DATABASE IF EXISTS riskd_template" >/dev/null
   psql "$RISKD_PG/postgres" -qc "CREATE DATABASE riskd_template" >/dev/null
   DATABASE_URL="$RISKD_PG/riskd_template" "$bin" migrate >/dev/null \
-    && DATABASE_URL="$RISKD_PG/riskd_template" "$bin" seed >/dev/null
+    && DATABASE_URL="$RISKD_PG/riskd_template" "$bin" seed >/dev/null \
+    && RISKD_KEY=$(DATABASE_URL="$RISKD_PG/riskd_template" "$bin" keys create --name tests \
+                     --scopes read,screen,ingest,admin --rate-limit 100000000) \
+    && export RISKD_KEY
 }
 
 for pass in $passes; do
@@ -74,7 +79,9 @@ for pass in $passes; do
   echo "== $pass: integration tests"
   export RISKD_CONTRACT_LOG=$artifacts/$pass-contract.ndjson
   : >"$RISKD_CONTRACT_LOG"
-  bats --tap tests/integration >"$artifacts/$pass-integration.tap" 2>&1
+  suites=(tests/integration)
+  [ -n "${RISKD_TEST_SUITES:-}" ] && suites=($(printf 'tests/integration/%s.bats ' $RISKD_TEST_SUITES))
+  bats --tap "${suites[@]}" >"$artifacts/$pass-integration.tap" 2>&1
   grep -E '^(not ok|#)' "$artifacts/$pass-integration.tap" | sed 's/^/  /' | head -n 200
   count_tap "$artifacts/$pass-integration.tap"
   echo "  integration: $(grep -c '^ok ' "$artifacts/$pass-integration.tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-integration.tap") not ok"

@@ -57,6 +57,9 @@ static const struct option_def options[] = {
     "log one line per request" },
   { "log-level", "RISKD_LOG_LEVEL", OPT_STRING, O (log_level), "info",
     "debug, info, warn or error" },
+  { "open-routes", "RISKD_OPEN_ROUTES", OPT_STRING, O (open_routes),
+    "/readyz,/metrics,/openapi.yaml",
+    "routes served without an API key (patterns as in openapi.yaml; /healthz always is)" },
 };
 
 #define N_OPTIONS (sizeof options / sizeof *options)

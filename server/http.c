@@ -25,8 +25,10 @@
 #include "riskd/app.h"
 #include "riskd/http.h"
 #include "riskd/http_server.h"
+#include "riskd/keys.h"
 #include "riskd/log.h"
 #include "riskd/pool.h"
+#include "riskd/ratelimit.h"
 
 struct request {
   struct app *app;
@@ -40,6 +42,9 @@ struct request {
   enum problem early;
   char early_detail[200];
   unsigned allow;               /**< methods of the path, for 405 */
+  bool authenticated;           /**< principal is set */
+  struct principal principal;
+  struct rate_decision rate;    /**< for the RateLimit-* headers (limit 0: none) */
   char *body;
   size_t body_len, body_cap;
   uint64_t body_seen;           /**< bytes of a streamed body so far */
@@ -127,6 +132,15 @@ match (const char *pattern, char **segs, size_t n_segs, const char **args)
   return i == n_segs;
 }
 
+/** Notes a problem to answer on the next call. */
+static void
+fail_early (struct request *rq, enum problem p, const char *detail)
+{
+  rq->has_early = true;
+  rq->early = p;
+  snprintf (rq->early_detail, sizeof rq->early_detail, "%s", detail);
+}
+
 /** Checks the query: only the route's parameters, each at most once. */
 struct query_check {
   struct request *rq;
@@ -160,25 +174,75 @@ check_param (void *cls, enum MHD_ValueKind kind, const char *key, const char *va
   (void) value;
   if (!param_allowed (rq->route->params, key))
   {
-    rq->has_early = true;
-    rq->early = PROBLEM_UNKNOWN_PARAMETER;
-    snprintf (rq->early_detail, sizeof rq->early_detail,
-              "this route takes %s%s", rq->route->params ? "only: " : "no query parameters",
+    char detail[200];
+    snprintf (detail, sizeof detail, "this route takes %s%s",
+              rq->route->params ? "only: " : "no query parameters",
               rq->route->params ? rq->route->params : "");
+    fail_early (rq, PROBLEM_UNKNOWN_PARAMETER, detail);
     return MHD_NO;
   }
   for (unsigned i = 0; i < qc->n_seen; i++)
     if (strcmp (qc->seen[i], key) == 0)
     {
-      rq->has_early = true;
-      rq->early = PROBLEM_DUPLICATE_PARAMETER;
-      snprintf (rq->early_detail, sizeof rq->early_detail,
-                "a query parameter was given more than once");
+      fail_early (rq, PROBLEM_DUPLICATE_PARAMETER, "a query parameter was given more than once");
       return MHD_NO;
     }
   if (qc->n_seen < 16)
     qc->seen[qc->n_seen++] = key;
   return MHD_YES;
+}
+
+/** True when the route's pattern is in --open-routes. */
+static bool
+route_open (const struct app *app, const struct route *r)
+{
+  size_t len = strlen (r->pattern);
+
+  for (const char *p = app->cfg->open_routes; p && *p;)
+  {
+    size_t n = strcspn (p, ",");
+    if (n == len && strncmp (p, r->pattern, n) == 0)
+      return true;
+    p += n + (p[n] == ',');
+  }
+  return r->scope == 0;
+}
+
+/** API key, scope and rate limit (SPEC 6); notes 401/403/429/503. */
+static void
+authorize (struct request *rq)
+{
+  struct app *app = rq->app;
+
+  if (route_open (app, rq->route))
+    return;
+  switch (auth_verify (app->auth, rq_header (rq, MHD_HTTP_HEADER_AUTHORIZATION),
+                       &rq->principal))
+  {
+  case AUTH_MISSING:
+    fail_early (rq, PROBLEM_UNAUTHORIZED, "send Authorization: Bearer <API key>");
+    return;
+  case AUTH_INVALID:
+    fail_early (rq, PROBLEM_UNAUTHORIZED, "this API key is not valid (unknown or revoked)");
+    return;
+  case AUTH_UNAVAILABLE:
+    fail_early (rq, PROBLEM_DATABASE_UNAVAILABLE, "the API key cannot be checked now");
+    return;
+  case AUTH_OK:
+    break;
+  }
+  rq->authenticated = true;
+  if (!(rq->principal.scopes & rq->route->scope))
+  {
+    char detail[96], scope[32];
+    scopes_format (rq->route->scope, scope, sizeof scope);
+    snprintf (detail, sizeof detail, "this route needs the '%s' scope", scope);
+    fail_early (rq, PROBLEM_FORBIDDEN, detail);
+    return;
+  }
+  ratelimit_take (app->ratelimit, rq->principal.key_id, rq->principal.rate_limit, &rq->rate);
+  if (!rq->rate.allowed)
+    fail_early (rq, PROBLEM_RATE_LIMITED, "this API key's request rate is used up; see Retry-After");
 }
 
 /** Finds the route, or notes 404/405/400. */
@@ -216,6 +280,8 @@ route_request (struct request *rq)
   }
   struct query_check qc = { .rq = rq };
   MHD_get_connection_values (rq->conn, MHD_GET_ARGUMENT_KIND, check_param, &qc);
+  if (!rq->has_early)
+    authorize (rq);
 }
 
 /* ---- replies ---- */
@@ -355,6 +421,32 @@ add_common_headers (struct request *rq)
   MHD_add_response_header (r, "Referrer-Policy", "no-referrer");
 }
 
+/** RateLimit-* (and Retry-After on 429, WWW-Authenticate on 401). */
+static void
+add_auth_headers (struct request *rq)
+{
+  char v[32];
+
+  if (rq->rate.limit)
+  {
+    snprintf (v, sizeof v, "%u", rq->rate.limit);
+    reply_header (rq, "RateLimit-Limit", v);
+    snprintf (v, sizeof v, "%u", rq->rate.remaining);
+    reply_header (rq, "RateLimit-Remaining", v);
+    snprintf (v, sizeof v, "%u", rq->rate.reset_s);
+    reply_header (rq, "RateLimit-Reset", v);
+    snprintf (v, sizeof v, "%u;w=60", rq->rate.limit);
+    reply_header (rq, "RateLimit-Policy", v);
+    if (!rq->rate.allowed)
+    {
+      snprintf (v, sizeof v, "%u", rq->rate.retry_after_s ? rq->rate.retry_after_s : 1);
+      reply_header (rq, MHD_HTTP_HEADER_RETRY_AFTER, v);
+    }
+  }
+  if (rq->status == 401)
+    reply_header (rq, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"riskd\"");
+}
+
 /** Queues the answer; MHD sends it after this call returns. */
 static enum MHD_Result
 queue (struct request *rq)
@@ -366,6 +458,7 @@ queue (struct request *rq)
   if (rq->response == NULL)
     return MHD_NO;
   add_common_headers (rq);
+  add_auth_headers (rq);
   rq->queued = true;
   enum MHD_Result rc = MHD_queue_response (rq->conn, rq->status, rq->response);
   MHD_destroy_response (rq->response);
@@ -403,6 +496,12 @@ const char *
 rq_header (struct request *rq, const char *name)
 {
   return MHD_lookup_connection_value (rq->conn, MHD_HEADER_KIND, name);
+}
+
+const struct principal *
+rq_principal (struct request *rq)
+{
+  return rq->authenticated ? &rq->principal : NULL;
 }
 
 const char *

@@ -17,8 +17,10 @@
 #include "riskd/engine.h"
 #include "riskd/http_server.h"
 #include "riskd/import.h"
+#include "riskd/keys.h"
 #include "riskd/log.h"
 #include "riskd/pool.h"
+#include "riskd/ratelimit.h"
 #include "riskd/setup.h"
 #include "riskd/store.h"
 
@@ -38,7 +40,12 @@ usage (FILE *out)
     "  import flows|labels FILE [--format csv|ndjson|json] [--atomic]\n"
     "                           import a file as POST /v1/flows or /v1/labels would;\n"
     "                           prints the report; exit 0, 1 on failure, 3 when\n"
-    "                           rows were rejected\n");
+    "                           rows were rejected\n"
+    "  keys create --name NAME --scopes read,screen,ingest,admin [--rate-limit N]\n"
+    "                           prints a new API key (shown once; N requests per\n"
+    "                           minute, default 6000)\n"
+    "  keys list                the keys (never their secrets), as JSON\n"
+    "  keys revoke ID           revoke a key at once, on every instance\n");
   config_usage (out);
 }
 
@@ -157,6 +164,78 @@ cmd_import (struct riskd_config *cfg, const char *what, const char *path,
   return rc;
 }
 
+/** The value after a flag in argv[first..], or NULL. */
+static const char *
+flag_value (int argc, char **argv, int first, const char *flag)
+{
+  for (int i = first; i + 1 < argc; i++)
+    if (strcmp (argv[i], flag) == 0)
+      return argv[i + 1];
+  return NULL;
+}
+
+/** riskd keys create|list|revoke */
+static int
+cmd_keys (struct riskd_config *cfg, int argc, char **argv, int first)
+{
+  char err[512] = "", key[KEY_LEN + 1], id[KEY_ID_LEN + 1];
+  const char *what = first < argc ? argv[first] : "";
+  int rc = 1;
+
+  PGconn *conn = store_connect (cfg->database_url, true, err, sizeof err);
+  if (conn == NULL)
+  {
+    fprintf (stderr, "riskd: %s\n", err);
+    return 1;
+  }
+  if (strcmp (what, "create") == 0)
+  {
+    const char *name = flag_value (argc, argv, first, "--name");
+    const char *scopes = flag_value (argc, argv, first, "--scopes");
+    const char *rate = flag_value (argc, argv, first, "--rate-limit");
+    unsigned mask;
+    long per_minute = rate ? strtol (rate, NULL, 10) : 6000;
+    if (name == NULL || scopes == NULL || scopes_parse (scopes, &mask) != 0
+        || per_minute <= 0 || per_minute > 100000000)
+      fprintf (stderr, "riskd: keys create --name NAME --scopes read,screen,ingest,admin"
+                       " [--rate-limit N]\n");
+    else if (keys_create (conn, name, mask, (unsigned) per_minute, key, id, err, sizeof err) != 0)
+      fprintf (stderr, "riskd: %s\n", err);
+    else
+    {
+      printf ("%s\n", key);
+      fprintf (stderr, "riskd: key %s created; this is the only time it is shown\n", id);
+      rc = 0;
+    }
+  }
+  else if (strcmp (what, "list") == 0)
+  {
+    json_t *list = keys_list (conn);
+    char *text = list ? json_dumps (list, JSON_INDENT (2)) : NULL;
+    if (text)
+    {
+      printf ("%s\n", text);
+      rc = 0;
+    }
+    free (text);
+    json_decref (list);
+  }
+  else if (strcmp (what, "revoke") == 0 && first + 1 < argc)
+  {
+    int r = keys_revoke (conn, argv[first + 1]);
+    if (r == 1)
+      rc = 0;
+    fprintf (stderr, "riskd: %s\n", r == 1 ? "revoked" : r == 0 ? "no such key" : "failed");
+  }
+  else
+  {
+    usage (stderr);
+    rc = 2;
+  }
+  PQfinish (conn);
+  return rc;
+}
+
 /** Starts everything, waits for a signal, stops everything. */
 static int
 cmd_serve (struct riskd_config *cfg)
@@ -181,11 +260,13 @@ cmd_serve (struct riskd_config *cfg)
   app.started_at_us = (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
   app.store = store_new (cfg->database_url, cfg->db_pool);
   app.cache = cache_new (cfg->redis_url, cfg->http_threads + cfg->job_threads);
+  app.auth = app.store ? auth_new (app.store) : NULL;
+  app.ratelimit = app.cache ? ratelimit_new (app.cache) : NULL;
   app.workers = pool_new (cfg->workers);
   app.jobs = pool_new (cfg->job_threads);
   if (app.cache == NULL)
     log_msg (LOG_ERROR, "bad REDIS_URL (redis://[:password@]host[:port][/db])", NULL);
-  if (app.store && app.cache && app.workers && app.jobs)
+  if (app.store && app.cache && app.auth && app.ratelimit && app.workers && app.jobs)
     app.engine = engine_new (cfg->database_url, &cfg->scoring, app.workers);
   if (app.engine && engine_start (app.engine) == 0)
   {
@@ -209,6 +290,8 @@ cmd_serve (struct riskd_config *cfg)
   engine_free (app.engine);
   pool_free (app.jobs);
   pool_free (app.workers);
+  ratelimit_free (app.ratelimit);
+  auth_free (app.auth);
   cache_free (app.cache);
   store_free (app.store);
   log_msg (LOG_INFO, "stopped", NULL);
@@ -264,6 +347,8 @@ main (int argc, char **argv)
     rc = cmd_seed (&cfg);
   else if (strcmp (cmd, "import") == 0 && rest + 2 == argc)
     rc = cmd_import (&cfg, argv[rest], argv[rest + 1], format, atomic);
+  else if (strcmp (cmd, "keys") == 0)
+    rc = cmd_keys (&cfg, argc, argv, rest);
   else
   {
     usage (stderr);

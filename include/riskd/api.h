@@ -19,6 +19,25 @@ json_t *api_risk_document (const struct graph *g, int64_t a, enum chain chain,
                            const char *address, enum model model,
                            const struct scoring_config *cfg);
 
+/* api/trace.c */
+void api_trace_get (struct request *rq);
+
+/* api/batch.c */
+void api_batch_post (struct request *rq);
+
+/* api/screenings.c */
+void api_screening_post (struct request *rq);
+void api_screening_get (struct request *rq);
+void api_screenings_list (struct request *rq);
+
+/* api/keys.c */
+void api_keys_list (struct request *rq);
+void api_key_post (struct request *rq);
+void api_key_delete (struct request *rq);
+
+/* api/config.c */
+void api_config_get (struct request *rq);
+
 /* api/imports.c */
 extern const struct body_stream api_flows_stream, api_labels_stream;
 void api_import_end (struct request *rq);
@@ -41,6 +60,31 @@ int api_address (struct request *rq, const char *chain_text, const char *address
 int api_model (struct request *rq, enum model *model);
 /** The current graph, or NULL after answering 503 engine_loading. */
 struct graph *api_graph (struct request *rq);
+/** A whole-number query parameter within [min, max], `fallback` if absent;
+ *  -1 after answering 400. */
+int api_uint_param (struct request *rq, const char *name, unsigned fallback,
+                    unsigned min, unsigned max, unsigned *out);
+
+/* api/body.c: a declarative check of a JSON object's members. */
+enum field_kind { FIELD_STRING, FIELD_DECIMAL, FIELD_INTEGER, FIELD_ARRAY };
+
+/** One member an object may have. */
+struct body_field {
+  const char *name;
+  enum field_kind kind;
+  bool required;
+  size_t max_len;               /**< strings: most bytes (0: no limit) */
+};
+
+/** Checks `obj`: an object, no unknown members, required ones present
+ *  (null counts as absent), types and lengths right. Answers 422
+ *  invalid_body naming the member and returns -1 otherwise. */
+int api_check_fields (struct request *rq, json_t *obj, const struct body_field *spec,
+                      size_t n);
+/** json_decref for rq_set_state. */
+void api_free_json (void *doc);
+/** A member's string, or NULL when absent or null. */
+const char *api_string (json_t *obj, const char *name);
 
 #endif
 /* end of api.h */

@@ -8,8 +8,10 @@
 #include <stdint.h>
 #include "riskd/config.h"
 
+struct auth;
 struct cache;
 struct engine;
+struct ratelimit;
 struct pool;
 struct store;
 
@@ -18,6 +20,8 @@ struct app {
   struct store *store;          /**< PostgreSQL */
   struct cache *cache;          /**< Redis */
   struct engine *engine;        /**< the current graph */
+  struct auth *auth;            /**< API keys */
+  struct ratelimit *ratelimit;  /**< per-key request rates */
   struct pool *workers;         /**< the engine's threads */
   struct pool *jobs;            /**< request work taken off the HTTP threads */
   atomic_bool stopping;         /**< SIGTERM received: refuse new requests */

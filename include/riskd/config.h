@@ -27,6 +27,7 @@ struct riskd_config {
   unsigned db_pool;          /**< PostgreSQL connections kept open */
   bool access_log;           /**< one log line per request */
   char *log_level;           /**< debug, info, warn, error */
+  char *open_routes;         /**< route patterns served without an API key */
   struct scoring_config scoring;
 };
 

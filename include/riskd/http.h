@@ -19,6 +19,7 @@
 #include "riskd/problem.h"
 
 struct app;
+struct principal;
 struct request;
 
 enum http_method {
@@ -41,6 +42,7 @@ struct body_stream {
 struct route {
   enum http_method method;
   const char *pattern;          /**< "/v1/incidents/{id}" */
+  unsigned scope;               /**< enum scope the key needs; 0: always open */
   void (*handler) (struct request *rq); /**< runs once the body is complete */
   const char *params;           /**< query parameters taken, "a,b"; NULL: none */
   const struct body_stream *stream;     /**< NULL: buffered, up to max_body */
@@ -59,6 +61,8 @@ const char *rq_arg (struct request *rq, unsigned i);
 const char *rq_param (struct request *rq, const char *name);
 /** A request header, or NULL. */
 const char *rq_header (struct request *rq, const char *name);
+/** The API key behind the request (NULL on open routes). */
+const struct principal *rq_principal (struct request *rq);
 /** The buffered body (NUL-terminated; empty for streamed routes). */
 const char *rq_body (struct request *rq, size_t *len);
 /** Per-request state of the handler, freed with `free_fn` at the end. */

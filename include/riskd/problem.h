@@ -24,6 +24,13 @@ enum problem {
   PROBLEM_MISSING_COLUMN,         /**< 422 CSV header lacks a required column */
   PROBLEM_IMPORT_REJECTED,        /**< 422 atomic import with rejected rows */
   PROBLEM_INCIDENT_NOT_FOUND,     /**< 404 no incident with that id */
+  PROBLEM_SCREENING_NOT_FOUND,    /**< 404 no screening with that id */
+  PROBLEM_KEY_NOT_FOUND,          /**< 404 no API key with that id */
+  PROBLEM_UNAUTHORIZED,           /**< 401 no API key, or not a valid one */
+  PROBLEM_FORBIDDEN,              /**< 403 the key lacks the route's scope */
+  PROBLEM_RATE_LIMITED,           /**< 429 the key's request rate is used up */
+  PROBLEM_BATCH_TOO_LARGE,        /**< 413 more addresses than a batch takes */
+  PROBLEM_IDEMPOTENCY_KEY_REUSED, /**< 422 same Idempotency-Key, other request */
   PROBLEM_ENGINE_LOADING,         /**< 503 the engine has not loaded a graph yet */
   PROBLEM_DATABASE_UNAVAILABLE,   /**< 503 PostgreSQL cannot be reached */
   PROBLEM_SHUTTING_DOWN,          /**< 503 riskd is stopping */

@@ -70,5 +70,41 @@ bool store_ping (struct store *store);
 json_t *store_json (PGconn *conn, enum stmt s, int n_params,
                     const char *const *params, bool *failed);
 
+/* ---- screenings (store_screenings.c) ---- */
+
+/** A screening as recorded: every value as text, NULL for SQL NULL. */
+struct screening_row {
+  const char *id, *created_at, *api_key_id, *idempotency_key, *request_hash;
+  const char *chain, *address, *amount, *usd, *asset, *direction, *reference;
+  const char *decision, *score, *level, *model, *config_hash, *epoch;
+  const char *response;             /**< the answer, byte for byte */
+};
+
+enum record_result {
+  RECORD_STORED,                    /**< committed */
+  RECORD_REPLAY,                    /**< same key, same request: the first answer */
+  RECORD_REUSED,                    /**< same key, another request */
+  RECORD_FAILED
+};
+
+/** Records a screening; with an idempotency key already used, gives back
+ *  the first answer (malloc'd) in *first. */
+enum record_result store_screening_record (PGconn *conn, const struct screening_row *row,
+                                           char **first);
+
+/** A screening's answer (malloc'd), or NULL: *failed tells an error from
+ *  "no such screening". */
+char *store_screening_get (PGconn *conn, const char *id, bool *failed);
+
+/** Filters of a screenings listing; NULL fields do not filter. */
+struct screening_filter {
+  const char *chain, *address, *reference, *decision, *since, *before_seq;
+  unsigned limit;
+};
+
+/** A page, newest first: `{"items":[...],"next_cursor":...}` (malloc'd),
+ *  or NULL on failure. */
+char *store_screening_list (PGconn *conn, const struct screening_filter *f);
+
 #endif
 /* end of store.h */

@@ -43,7 +43,7 @@ answers() {
       urls+=("$RISKD_URL/v1/addresses/eth/$(printf '0x%040x' $((0xd000 + i)))/risk?model=$m")
     done
   done
-  curl -sS "${urls[@]}" | jq -c 'del(.computed_at, .cached)'
+  curl -sS -H "Authorization: Bearer $RISKD_KEY" "${urls[@]}" | jq -c 'del(.computed_at, .cached)'
 }
 
 setup_file() {
@@ -61,7 +61,7 @@ setup_file() {
 }
 
 teardown_file() {
-  for p in 0 1 2; do riskd_stop $((BASE + 100 + p)); done
+  riskd_stop_all
 }
 
 @test "import order A into one database (1 worker), order B into another (4 workers)" {

@@ -10,7 +10,7 @@ setup_file() {
 }
 
 teardown_file() {
-  riskd_stop "$PORT"
+  riskd_stop_all
 }
 
 setup() {

@@ -40,6 +40,12 @@ riskd_start() {
   # A subshell waits for riskd and records its exit status: tests run in
   # other processes than the one that started it, and cannot `wait`.
   (
+    # close every descriptor bats holds: a server left running must never
+    # keep bats waiting for its output
+    for fd in /proc/$BASHPID/fd/*; do
+      fd=${fd##*/}
+      [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null
+    done
     DATABASE_URL="$RISKD_PG/$name" REDIS_URL="redis://127.0.0.1:$RISKD_REDIS_PORT/$(( $(suite_index) % 64 ))" \
       RISKD_LISTEN="127.0.0.1:$port" "$RISKD_BIN" serve --access-log=false "$@" >"$log" 2>&1 &
     echo $! >"$run.pid"
@@ -49,7 +55,7 @@ riskd_start() {
   for _ in $(seq 50); do [ -s "$run.pid" ] && break; sleep 0.02; done
   RISKD_URL="http://127.0.0.1:$port"
   for _ in $(seq 300); do
-    curl -sf "$RISKD_URL/readyz" >/dev/null 2>&1 && return 0
+    curl -sf -H "Authorization: Bearer $RISKD_KEY" "$RISKD_URL/readyz" >/dev/null 2>&1 && return 0
     [ -e "$run.rc" ] && break
     sleep 0.1
   done
@@ -77,19 +83,38 @@ riskd_stop() {
   [ "$rc" = 0 ] || { echo "riskd exited with $rc; log:" >&2; tail -n 30 "$log" >&2; return 1; }
 }
 
+# riskd_stop_all: stops every riskd this suite started (teardown_file).
+riskd_stop_all() {
+  local pidfile rc=0
+  for pidfile in "$BATS_FILE_TMPDIR"/riskd-*.pid; do
+    [ -e "$pidfile" ] || continue
+    pidfile=${pidfile##*/riskd-}
+    riskd_stop "${pidfile%.pid}" || rc=1
+  done
+  return $rc
+}
+
 # riskd_pid PORT: the pid of the riskd serving on PORT.
 riskd_pid() {
   cat "$BATS_FILE_TMPDIR/riskd-$1.pid"
 }
 
-# api METHOD PATH [curl args...]: one request to RISKD_URL. Sets $code,
-# $ctype and $body (and writes it to $BATS_TEST_TMPDIR/body); logs the
+# api METHOD PATH [curl args...]: one request to RISKD_URL with the suite's
+# API key (RISKD_KEY, every scope). Sets $code, $ctype and $body (also in
+# $BATS_TEST_TMPDIR/body, headers in $BATS_TEST_TMPDIR/headers); logs the
 # exchange for the contract check.
 api() {
-  local method=$1 path=$2
-  shift 2
-  local out="$BATS_TEST_TMPDIR/body" meta
-  meta=$(curl -sS -X "$method" -o "$out" -w '%{http_code} %{content_type}' "$@" "$RISKD_URL$path")
+  api_as "$RISKD_KEY" "$@"
+}
+
+# api_as KEY METHOD PATH [curl args...]: the same with another key ("" for none).
+api_as() {
+  local key=$1 method=$2 path=$3
+  shift 3
+  local out="$BATS_TEST_TMPDIR/body" meta auth=()
+  [ -n "$key" ] && auth=(-H "Authorization: Bearer $key")
+  meta=$(curl -sS -X "$method" -o "$out" -D "$BATS_TEST_TMPDIR/headers" \
+    -w '%{http_code} %{content_type}' "${auth[@]}" "$@" "$RISKD_URL$path")
   code=${meta%% *}
   ctype=${meta#* }
   body=$(cat "$out")
@@ -113,6 +138,11 @@ expect_problem() {
 # expect_status STATUS: the last answer has this status (body shown if not).
 expect_status() {
   [ "$code" = "$1" ] || { echo "status $code, want $1: $body" >&2; return 1; }
+}
+
+# header NAME: a header of the last answer (case-insensitive name).
+header() {
+  grep -i "^$1:" "$BATS_TEST_TMPDIR/headers" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'
 }
 
 # Deterministic test data: an eth address and a tx hash from a label.

@@ -13,7 +13,7 @@ setup_file() {
 }
 
 teardown_file() {
-  riskd_stop "$PORT"
+  riskd_stop_all
 }
 
 setup() {
@@ -183,7 +183,7 @@ CSV
   # 1.3 million rows of an unknown chain: every one rejected after parsing.
   row="zzz,$(tx_hash 1),0,$S,$D,ETH,1,,2024-01-01T00:00:00Z,padding-padding-padding"
   { echo "$flow_csv_header,note"; yes "$row" | head -n 1300000; } \
-    | curl -sS -X POST -T - -H 'Content-Type: text/csv' -o "$BATS_TEST_TMPDIR/out" \
+    | curl -sS -X POST -T - -H "Authorization: Bearer $RISKD_KEY" -H 'Content-Type: text/csv' -o "$BATS_TEST_TMPDIR/out" \
         -w '%{http_code} %{size_upload}\n' "$RISKD_URL/v1/flows" >"$BATS_TEST_TMPDIR/meta"
   read -r status uploaded <"$BATS_TEST_TMPDIR/meta"
   [ "$status" = 200 ]
