@@ -28,7 +28,8 @@ SRC      := $(sort $(wildcard server/*.c api/*.c))
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  := $(filter-out $(BUILD)/server/main.o,$(OBJ)) $(BUILD)/embedded_files.o
 EMBED    := $(sort $(wildcard migrations/*.sql)) openapi.yaml \
-            $(sort $(wildcard data/*.csv)) data/incidents_sources.md
+            $(sort $(wildcard data/*.csv)) data/incidents_sources.md \
+            $(sort $(wildcard web/*.html web/*.js web/*.css web/*.svg))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 

@@ -3,6 +3,7 @@
  * of the seed data with their sources, UN report, doubts and addresses.
  * The documents are assembled by the database (views of migration 002).
  */
+#include <stdlib.h>
 #include <string.h>
 #include "riskd/api.h"
 #include "riskd/app.h"
@@ -31,15 +32,36 @@ fetch (struct request *rq, enum stmt s, int n, const char *const *params)
   return doc;
 }
 
+/** Answers a document with a tag made from its bytes (304 if unchanged). */
+static void
+reply_tagged (struct request *rq, json_t *doc)
+{
+  char etag[96], *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
+
+  json_decref (doc);
+  if (text == NULL)
+  {
+    reply_problem (rq, PROBLEM_INTERNAL, "out of memory");
+    return;
+  }
+  api_body_etag (text, strlen (text), etag);
+  if (api_not_modified (rq, etag))
+    free (text);
+  else
+  {
+    reply_owned (rq, 200, "application/json", text, strlen (text));
+    api_set_etag (rq, etag);
+  }
+}
+
 static void
 list_job (struct request *rq)
 {
   json_t *list = fetch (rq, STMT_INCIDENTS, 0, NULL);
 
   if (list)
-    reply_json (rq, 200, json_pack ("{s:I, s:o}", "count",
-                                    (json_int_t) json_array_size (list),
-                                    "incidents", list));
+    reply_tagged (rq, json_pack ("{s:I, s:o}", "count", (json_int_t) json_array_size (list),
+                                 "incidents", list));
 }
 
 void
@@ -55,7 +77,7 @@ get_job (struct request *rq)
   json_t *doc = fetch (rq, STMT_INCIDENT, 1, params);
 
   if (doc)
-    reply_json (rq, 200, doc);
+    reply_tagged (rq, doc);
   else if (!rq_answered (rq))
     reply_problem (rq, PROBLEM_INCIDENT_NOT_FOUND, "no incident has this id; see /v1/incidents");
 }

@@ -172,12 +172,22 @@ api_risk_get (struct request *rq)
   struct graph *g = api_graph (rq);
   if (g == NULL)
     return;
+  /* The document is a function of the graph, model and configuration. */
+  char etag[96], extra[48];
+  snprintf (extra, sizeof extra, "%s-%s", model_name (model), cfg->scoring.hash);
+  api_epoch_etag (g, extra, etag);
+  if (api_not_modified (rq, etag))
+  {
+    graph_release (g);
+    return;
+  }
   snprintf (key, sizeof key, "riskd:risk:%s:%llu:%s:%s:%s:%s", g->source_id,
             (unsigned long long) g->epoch, model_name (model), cfg->scoring.hash,
             chain_name (chain), address);
   if (cache_get (app->cache, key, &doc, &len) == 1)
   {
     reply_document (rq, doc, len, true);
+    api_set_etag (rq, etag);
     free (doc);
     graph_release (g);
     return;
@@ -195,6 +205,7 @@ api_risk_get (struct request *rq)
   len = strlen (doc);
   cache_set (app->cache, key, doc, len, cfg->cache_ttl_s);
   reply_document (rq, doc, len, false);
+  api_set_etag (rq, etag);
   free (doc);
 }
 

@@ -6,7 +6,7 @@ set -euo pipefail
 want=(gcc make pkg-config libc6-dev libmicrohttpd-dev libjansson-dev libpq-dev
       libhiredis-dev postgresql redis-server redis-tools curl jq)
 case "${1:-run}" in
-  test)  want+=(bats clang libclang-rt-14-dev valgrind) ;;
+  test)  want+=(bats clang libclang-rt-14-dev valgrind prometheus chromium) ;;
   bench) want+=(nginx wrk) ;;
 esac
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 \

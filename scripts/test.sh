@@ -2,7 +2,8 @@
 # test.sh -- `make test`: from a fresh Debian machine to every test run.
 #
 # Installs what is missing, builds, starts a private PostgreSQL and Redis
-# under .run/test (ports RISKD_TEST_PG_PORT / RISKD_TEST_REDIS_PORT),
+# under .run/test-PORT (ports RISKD_TEST_PG_PORT / RISKD_TEST_REDIS_PORT;
+# riskd instances from RISKD_PORT_BASE, default 18100, upwards),
 # migrates and seeds a template database, then runs every suite:
 #   unit       the C unit tests (engine, addresses, parsers)
 #   integration  the curl-driven bats suites in tests/integration
@@ -17,7 +18,7 @@ cd "$(dirname "$0")/.."
 passes=${RISKD_TEST_PASSES:-normal asan}
 pg_port=${RISKD_TEST_PG_PORT:-55442}
 redis_port=${RISKD_TEST_REDIS_PORT:-56389}
-artifacts=$PWD/tests/artifacts
+artifacts=$PWD/tests/artifacts${RISKD_TEST_PG_PORT:+-$pg_port}
 passed=0 failed=0
 
 scripts/deps.sh test || exit 1
@@ -25,8 +26,9 @@ mkdir -p "$artifacts"
 
 # Fast and safe enough for tests: a crash of the machine loses test data only.
 export RISKD_PG_OPTIONS="-c fsync=off -c full_page_writes=off"
-scripts/services.sh start .run/test "$pg_port" "$redis_port" >/dev/null || exit 1
-trap 'scripts/services.sh stop .run/test "$pg_port" "$redis_port"' EXIT
+run_dir=.run/test-$pg_port
+scripts/services.sh start "$run_dir" "$pg_port" "$redis_port" >/dev/null || exit 1
+trap 'scripts/services.sh stop "$run_dir" "$pg_port" "$redis_port"' EXIT
 export RISKD_PG="postgresql://riskd@127.0.0.1:$pg_port"
 export RISKD_REDIS_PORT=$redis_port RISKD_ARTIFACTS=$artifacts
 export PGOPTIONS="-c client_min_messages=warning"

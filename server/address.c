@@ -329,6 +329,8 @@ txhash_normalize (enum chain chain, const char *in, size_t len,
   out[0] = '\0';
   if (in == NULL || len == 0)
     return ADDR_EMPTY;
+  if ((unsigned) chain >= CHAIN_COUNT)
+    return ADDR_BAD_PREFIX;   /* as address_normalize: no such chain */
 
   bool has_0x = len >= 2 && in[0] == '0' && (in[1] == 'x' || in[1] == 'X');
   size_t skip = 0;

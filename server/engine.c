@@ -22,6 +22,7 @@
 #include "riskd/engine.h"
 #include "riskd/log.h"
 #include "riskd/pool.h"
+#include "riskd/ranking.h"
 #include "riskd/store.h"
 
 /** Longest time between two checks of the epoch. */
@@ -40,6 +41,7 @@ struct engine {
   pthread_mutex_t lock;         /**< guards the fields below */
   pthread_cond_t published;     /**< a new graph was swapped in */
   struct graph *current;
+  struct history *history;      /**< rankings and changes of published graphs */
   uint64_t builds;
   double last_build_ms;
   bool db_ok;
@@ -57,9 +59,10 @@ engine_new (const char *database_url, const struct scoring_config *cfg,
   e->cfg = cfg;
   e->workers = workers;
   e->wake_fd = eventfd (0, EFD_NONBLOCK | EFD_CLOEXEC);
+  e->history = history_new ();
   pthread_mutex_init (&e->lock, NULL);
   pthread_cond_init (&e->published, NULL);
-  if (e->url == NULL || e->wake_fd < 0)
+  if (e->url == NULL || e->wake_fd < 0 || e->history == NULL)
   {
     engine_free (e);
     return NULL;
@@ -84,10 +87,13 @@ engine_nudge (struct engine *e)
   (void) n;
 }
 
-/** Swaps in a new graph and wakes the waiters. */
+/** Records the new graph's ranking and changes (against the graph it
+ *  extends, if any), swaps it in and wakes the waiters. */
 static void
-publish (struct engine *e, struct graph *g, double ms)
+publish (struct engine *e, struct graph *g, const struct graph *extended, double ms)
 {
+  if (history_record (e->history, extended, g) != 0)
+    log_msg (LOG_WARN, "ranking not recorded: out of memory", NULL);
   pthread_mutex_lock (&e->lock);
   struct graph *old = e->current;
   e->current = g;
@@ -154,23 +160,25 @@ check (struct engine *e, PGconn *conn)
   clock_gettime (CLOCK_MONOTONIC, &t0);
   struct graph_builder *b = graph_builder_new (base);
   uint64_t since = base ? base->epoch : 0;
-  graph_release (base);
   if (b == NULL
       || store_load_graph (conn, since, b, e->cfg, &until, graph_id,
                            sizeof graph_id, err, sizeof err) != 0)
   {
     log_msg (LOG_WARN, "graph load failed", "{s:s}", "error", b ? err : "out of memory");
     graph_builder_free (b);
+    graph_release (base);
     return store_conn_lost (conn) ? -1 : 0;
   }
   struct graph *g = graph_builder_finish (b, e->cfg, e->workers, until);
   if (g == NULL)
   {
     log_msg (LOG_ERROR, "graph build failed: out of memory", NULL);
+    graph_release (base);
     return 0;
   }
   snprintf (g->source_id, sizeof g->source_id, "%s", graph_id);
-  publish (e, g, since_ms (&t0));
+  publish (e, g, base, since_ms (&t0));
+  graph_release (base);
   return 0;
 }
 
@@ -271,6 +279,12 @@ engine_wait_epoch (struct engine *e, uint64_t epoch, unsigned timeout_ms)
   return reached;
 }
 
+struct history *
+engine_history (struct engine *e)
+{
+  return e->history;
+}
+
 void
 engine_stats (struct engine *e, struct engine_stats *out)
 {
@@ -304,6 +318,7 @@ engine_free (struct engine *e)
     pthread_join (e->thread, NULL);
   }
   graph_release (e->current);
+  history_free (e->history);
   if (e->wake_fd >= 0)
     close (e->wake_fd);
   pthread_mutex_destroy (&e->lock);

@@ -508,6 +508,8 @@ graph_builder_finish (struct graph_builder *b, const struct scoring_config *cfg,
     rc = index_addresses (g, cfg);
   if (rc == 0)
     rc = graph_replay (g, pool);
+  if (rc == 0)
+    rc = graph_score_all (g, cfg, pool);
   if (rc != 0)
   {
     graph_release (g);
@@ -543,6 +545,9 @@ graph_release (struct graph *g)
   free (g->label_off);
   free (g->taint_off);
   free (g->taint);
+  free (g->score);
+  free (g->level);
+  free (g->category_mask);
   free (g);
 }
 
@@ -553,7 +558,7 @@ graph_bytes (const struct graph *g)
 
   return sizeof *g + strtab_bytes (&g->addrs) + strtab_bytes (&g->txs)
          + strtab_bytes (&g->names)
-         + n * (2 + 2 * sizeof (double) + 4 * sizeof (uint32_t))
+         + n * (3 + 3 * sizeof (double) + 5 * sizeof (uint32_t))
          + f * (sizeof (struct graph_flow) + sizeof (double) + 2 * sizeof (uint32_t))
          + g->n_keys * sizeof (struct graph_key)
          + g->n_labels * sizeof (struct graph_label)

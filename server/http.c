@@ -27,8 +27,10 @@
 #include "riskd/http_server.h"
 #include "riskd/keys.h"
 #include "riskd/log.h"
+#include "riskd/metrics.h"
 #include "riskd/pool.h"
 #include "riskd/ratelimit.h"
+#include "riskd/route_match.h"
 
 struct request {
   struct app *app;
@@ -105,33 +107,6 @@ allow_header (unsigned mask, char *out, size_t size)
 
 /* ---- routing ---- */
 
-/** Matches a split path against a pattern; fills captures. */
-static bool
-match (const char *pattern, char **segs, size_t n_segs, const char **args)
-{
-  size_t i = 0, n_args = 0;
-  const char *p = pattern;
-
-  while (*p == '/')
-  {
-    const char *end = strchr (p + 1, '/');
-    size_t len = end ? (size_t) (end - p - 1) : strlen (p + 1);
-    if (i == n_segs)
-      return false;
-    if (p[1] == '{')
-    {
-      if (n_args == ROUTE_MAX_ARGS || segs[i][0] == '\0')
-        return false;
-      args[n_args++] = segs[i];
-    }
-    else if (strlen (segs[i]) != len || strncmp (segs[i], p + 1, len) != 0)
-      return false;
-    i++;
-    p += len + 1;
-  }
-  return i == n_segs;
-}
-
 /** Notes a problem to answer on the next call. */
 static void
 fail_early (struct request *rq, enum problem p, const char *detail)
@@ -148,22 +123,6 @@ struct query_check {
   unsigned n_seen;
 };
 
-static bool
-param_allowed (const char *params, const char *key)
-{
-  size_t len = strlen (key);
-
-  for (const char *p = params; p && *p;)
-  {
-    const char *end = strchr (p, ',');
-    size_t n = end ? (size_t) (end - p) : strlen (p);
-    if (n == len && strncmp (p, key, n) == 0)
-      return true;
-    p += n + (end != NULL);
-  }
-  return false;
-}
-
 static enum MHD_Result
 check_param (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -172,7 +131,7 @@ check_param (void *cls, enum MHD_ValueKind kind, const char *key, const char *va
 
   (void) kind;
   (void) value;
-  if (!param_allowed (rq->route->params, key))
+  if (!route_param_allowed (rq->route->params, key))
   {
     char detail[200];
     snprintf (detail, sizeof detail, "this route takes %s%s",
@@ -249,29 +208,7 @@ authorize (struct request *rq)
 static void
 route_request (struct request *rq)
 {
-  char *segs[16];
-  size_t n = 0;
-
-  for (char *p = rq->segments; *p == '/' && n < 16;)
-  {
-    *p = '\0';
-    segs[n++] = p + 1;
-    p = strchr (p + 1, '/');
-    if (p == NULL)
-      break;
-  }
-  for (const struct route *r = routes; r->pattern; r++)
-  {
-    const char *args[ROUTE_MAX_ARGS] = { 0 };
-    if (!match (r->pattern, segs, n, args))
-      continue;
-    rq->allow |= r->method | (r->method == HTTP_GET ? HTTP_HEAD : 0);
-    if (r->method == rq->method || (r->method == HTTP_GET && rq->method == HTTP_HEAD))
-    {
-      rq->route = r;
-      memcpy (rq->args, args, sizeof args);
-    }
-  }
+  rq->route = route_find (rq->segments, rq->method, rq->args, &rq->allow);
   if (rq->route == NULL)
   {
     rq->has_early = true;
@@ -767,9 +704,11 @@ on_completed (void *cls, struct MHD_Connection *conn, void **req_cls,
   clock_gettime (CLOCK_MONOTONIC, &now);
   double ms = (double) (now.tv_sec - rq->start.tv_sec) * 1e3
               + (double) (now.tv_nsec - rq->start.tv_nsec) / 1e6;
+  metrics_request (rq->route ? (int) (rq->route - routes) : -1, rq->queued ? rq->status : 0,
+                   ms / 1e3);
   if (app->cfg->access_log)
-    log_msg (LOG_INFO, "request", "{s:s, s:s, s:i, s:f, s:b}",
-             "method", method_name (rq->method), "path", rq->path, "status", rq->queued ? (int) rq->status : 0, "ms", ms,
+    log_msg (LOG_INFO, "request", "{s:s, s:s, s:i, s:f, s:b}", "method", method_name (rq->method),
+             "path", rq->path, "status", rq->queued ? (int) rq->status : 0, "ms", ms,
              "completed", toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
   if (rq->state_free)
     rq->state_free (rq->state);

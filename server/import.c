@@ -14,6 +14,7 @@
 #include <strings.h>
 #include "riskd/import.h"
 #include "riskd/log.h"
+#include "riskd/metrics.h"
 #include "riskd/store.h"
 
 /** COPY data is sent in pieces of about this size. */
@@ -451,6 +452,8 @@ import_finish (struct import *im)
   if (im->failed || end_copy (im) != 0 || commit_rows (im) != 0)
     return -1;
   im->committed = true;
+  metrics_import (im->kind, im->inserted, im->valid - im->inserted - im->conflicts,
+                  im->invalid + im->conflicts);
   return 0;
 }
 

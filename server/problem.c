@@ -26,6 +26,8 @@ static const struct problem_def problems[PROBLEM_COUNT] = {
   [PROBLEM_BATCH_TOO_LARGE] = { 413, "batch_too_large", "Too many addresses in one batch" },
   [PROBLEM_IDEMPOTENCY_KEY_REUSED] = { 422, "idempotency_key_reused",
                                        "Idempotency-Key already used for another request" },
+  [PROBLEM_CURSOR_EXPIRED] = { 410, "cursor_expired", "Cursor expired" },
+  [PROBLEM_EPOCH_TOO_OLD] = { 410, "epoch_too_old", "Changes since that epoch are no longer kept" },
   [PROBLEM_ENGINE_LOADING] = { 503, "engine_loading", "Engine still loading" },
   [PROBLEM_DATABASE_UNAVAILABLE] = { 503, "database_unavailable", "Database unavailable" },
   [PROBLEM_SHUTTING_DOWN] = { 503, "shutting_down", "Server shutting down" },

@@ -63,10 +63,68 @@ category_entry (struct risk *out, uint8_t category)
   return c;
 }
 
+/** Adds one key's weight to its category: a sum for haircut, a maximum
+ *  for poison (keys arrive in category order). */
+static double
+combine (enum model model, double acc, double w)
+{
+  return model == MODEL_POISON ? fmax (acc, w) : acc + w;
+}
+
+/** SPEC 4 "Score", from per-category weights (index order) and labels. */
+static double
+score_of (const struct graph *g, uint32_t a, const double *weight,
+          const bool *present, const struct scoring_config *cfg)
+{
+  double clean = 1, label_severity = 0;
+
+  if (g->addr_flags[a] & ADDR_LABELLED)
+  {
+    for (uint32_t i = g->label_off[a]; i < g->label_off[a + 1]; i++)
+    {
+      uint8_t cat = g->labels[i].category;
+      if (cat < cfg->n_categories && cfg->severity[cat] > label_severity)
+        label_severity = cfg->severity[cat];
+    }
+    return risk_round2 (100 * label_severity);
+  }
+  for (unsigned c = 0; c < cfg->n_categories; c++)
+    if (present[c])
+      clean *= 1 - cfg->severity[c] * fmin (1, weight[c]);
+  return risk_round2 (100 * (1 - clean));
+}
+
+double
+risk_score (const struct graph *g, uint32_t a, enum model model,
+            const struct scoring_config *cfg, uint32_t *categories)
+{
+  double weight[MAX_CATEGORIES] = { 0 };
+  bool present[MAX_CATEGORIES] = { false };
+  uint32_t mask = 0;
+
+  for (uint32_t i = g->taint_off[a]; i < g->taint_off[a + 1]; i++)
+  {
+    const struct graph_taint *t = &g->taint[i];
+    uint8_t cat = g->keys[t->key].category;
+    weight[cat] = combine (model, weight[cat], key_weight (model, t, g->received[a]));
+    present[cat] = true;
+    if (t->received > 0 || t->hops == 0)
+      mask |= 1u << cat;
+  }
+  for (uint32_t i = g->label_off[a]; i < g->label_off[a + 1]; i++)
+    mask |= 1u << g->labels[i].category;
+  if (categories)
+    *categories = mask;
+  return score_of (g, a, weight, present, cfg);
+}
+
 void
 risk_compute (const struct graph *g, int64_t a, enum model model,
               const struct scoring_config *cfg, struct risk *out)
 {
+  double weight[MAX_CATEGORIES] = { 0 };
+  bool present[MAX_CATEGORIES] = { false };
+
   memset (out, 0, sizeof *out);
   out->level = scoring_level (cfg, 0);
   if (a < 0)
@@ -82,37 +140,29 @@ risk_compute (const struct graph *g, int64_t a, enum model model,
     struct risk_category *c = category_entry (out, key->category);
     double share = out->received > 0 ? t->received / out->received : 0;
     double holding = out->balance > 0 ? t->tainted / out->balance : 0;
-    double w = key_weight (model, t, out->received);
 
     c->exposure += share;
     c->tainted += t->received;
     c->holding += holding;
     if (t->hops < c->hops)
       c->hops = t->hops;
-    c->weight = model == MODEL_POISON ? fmax (c->weight, w) : c->weight + w;
+    weight[key->category] = combine (model, weight[key->category],
+                                     key_weight (model, t, out->received));
+    present[key->category] = true;
     out->n_sources_total++;
     add_source (out, &(struct risk_source) {
       .key = t->key, .share = share, .tainted = t->received,
       .holding = holding, .hops = t->hops,
     });
   }
-  double clean = 1, label_severity = 0;
   for (unsigned i = 0; i < out->n_categories; i++)
   {
     struct risk_category *c = &out->categories[i];
     c->exposure = fmin (1, c->exposure);
     c->holding = fmin (1, c->holding);
-    c->weight = fmin (1, c->weight);
-    if (c->category < cfg->n_categories)
-      clean *= 1 - cfg->severity[c->category] * c->weight;
+    c->weight = fmin (1, weight[c->category]);
   }
-  for (uint32_t i = g->label_off[a]; i < g->label_off[a + 1]; i++)
-  {
-    uint8_t cat = g->labels[i].category;
-    if (cat < cfg->n_categories && cfg->severity[cat] > label_severity)
-      label_severity = cfg->severity[cat];
-  }
-  out->score = risk_round2 (100 * (out->labelled ? label_severity : 1 - clean));
+  out->score = score_of (g, (uint32_t) a, weight, present, cfg);
   out->level = scoring_level (cfg, out->score);
 }
 

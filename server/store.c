@@ -84,6 +84,17 @@ static const struct {
     " AND ($5::timestamptz IS NULL OR created_at >= $5)"
     " AND ($6::bigint IS NULL OR seq < $6)"
     " ORDER BY seq DESC LIMIT $7::integer" },
+  [STMT_STATS] = { "stats",
+    "SELECT json_build_object ("
+    " 'incidents', (SELECT count (*) FROM incidents),"
+    " 'un_reports', (SELECT count (*) FROM un_reports),"
+    " 'screenings', (SELECT json_build_object ('total', count (*),"
+    "   'allow', count (*) FILTER (WHERE decision = 'allow'),"
+    "   'review', count (*) FILTER (WHERE decision = 'review'),"
+    "   'block', count (*) FILTER (WHERE decision = 'block')) FROM screenings),"
+    " 'api_keys', (SELECT count (*) FROM api_keys WHERE revoked_at IS NULL),"
+    " 'database_epoch', (SELECT epoch FROM graph_state),"
+    " 'last_import_at', (SELECT changed_at FROM graph_state))" },
 };
 
 /** Per-session settings: UTC everywhere, and a bound on any statement. */

@@ -152,6 +152,12 @@ rfc3339_parse (const char *s, size_t len, int64_t *time_us)
   int64_t days = days_from_civil (year, (unsigned) month, (unsigned) day);
   int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second
                  - offset_min * 60;
+  /* the offset can carry 0001-01-01 or 9999-12-31 out of the four-digit
+   * years in UTC, which rfc3339_format would write as year 0000 (refused
+   * by PostgreSQL and by this parser) or 10000 (not RFC 3339) */
+  if (secs < days_from_civil (1, 1, 1) * 86400
+      || secs >= days_from_civil (10000, 1, 1) * 86400)
+    return RFC3339_BAD_YEAR;
   *time_us = secs * US_PER_S + micros;
   return RFC3339_OK;
 }

@@ -35,6 +35,20 @@ void api_keys_list (struct request *rq);
 void api_key_post (struct request *rq);
 void api_key_delete (struct request *rq);
 
+/* api/scores.c */
+void api_scores_list (struct request *rq);
+void api_scores_changes (struct request *rq);
+
+/* api/stats.c */
+void api_stats_get (struct request *rq);
+
+/* api/metrics.c */
+void api_metrics_get (struct request *rq);
+
+/* api/dashboard.c */
+void api_dashboard_page (struct request *rq);
+void api_dashboard_file (struct request *rq);
+
 /* api/config.c */
 void api_config_get (struct request *rq);
 
@@ -64,6 +78,19 @@ struct graph *api_graph (struct request *rq);
  *  -1 after answering 400. */
 int api_uint_param (struct request *rq, const char *name, unsigned fallback,
                     unsigned min, unsigned max, unsigned *out);
+
+/* api/etag.c: conditional GETs for what dashboards poll. */
+
+/** When If-None-Match names `etag`, answers 304 (with the tag) and returns
+ *  true; the handler then stops. */
+bool api_not_modified (struct request *rq, const char *etag);
+/** Adds ETag and Cache-Control: private, no-cache to the answer given. */
+void api_set_etag (struct request *rq, const char *etag);
+/** A weak tag for answers that depend only on the graph's epoch:
+ *  W/"<database>-<epoch>[-extra]". */
+void api_epoch_etag (const struct graph *g, const char *extra, char out[96]);
+/** A strong tag from a body's bytes. */
+void api_body_etag (const char *body, size_t len, char out[96]);
 
 /* api/body.c: a declarative check of a JSON object's members. */
 enum field_kind { FIELD_STRING, FIELD_DECIMAL, FIELD_INTEGER, FIELD_ARRAY };

@@ -15,6 +15,7 @@
 #include "riskd/graph.h"
 
 struct engine;
+struct history;
 struct pool;
 struct scoring_config;
 
@@ -38,6 +39,9 @@ int engine_start (struct engine *e);
 /** The current graph with a reference (graph_release it), or NULL before
  *  the first load. */
 struct graph *engine_graph (struct engine *e);
+
+/** Rankings and changes of the graphs published (ranking.h). */
+struct history *engine_history (struct engine *e);
 
 /** Asks for a check of the epoch now (after a local import). */
 void engine_nudge (struct engine *e);

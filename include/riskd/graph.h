@@ -101,6 +101,9 @@ struct graph {
   uint32_t *taint_off;        /**< taint of a: taint[taint_off[a]..taint_off[a+1]) */
   struct graph_taint *taint;  /**< per address, sorted by key */
   size_t n_taint;
+  double *score;              /**< haircut score of each address (risk_score) */
+  uint8_t *level;             /**< its level */
+  uint32_t *category_mask;    /**< categories each address is exposed to */
   bool barrier[MAX_CATEGORIES]; /**< the barrier set it was replayed with */
 };
 
@@ -184,6 +187,10 @@ void graph_builder_free (struct graph_builder *b);
 /** The replay itself (graph_replay.c), called by graph_builder_finish on a
  *  graph whose flows, labels, keys and indexes are in place. */
 int graph_replay (struct graph *g, struct pool *pool);
+
+/** Every address's haircut score, level and categories (graph_scores.c),
+ *  after the replay, in parallel on the pool. */
+int graph_score_all (struct graph *g, const struct scoring_config *cfg, struct pool *pool);
 
 #endif
 /* end of graph.h */

@@ -31,6 +31,8 @@ enum problem {
   PROBLEM_RATE_LIMITED,           /**< 429 the key's request rate is used up */
   PROBLEM_BATCH_TOO_LARGE,        /**< 413 more addresses than a batch takes */
   PROBLEM_IDEMPOTENCY_KEY_REUSED, /**< 422 same Idempotency-Key, other request */
+  PROBLEM_CURSOR_EXPIRED,         /**< 410 the cursor's epoch is no longer kept */
+  PROBLEM_EPOCH_TOO_OLD,          /**< 410 changes since that epoch are no longer kept */
   PROBLEM_ENGINE_LOADING,         /**< 503 the engine has not loaded a graph yet */
   PROBLEM_DATABASE_UNAVAILABLE,   /**< 503 PostgreSQL cannot be reached */
   PROBLEM_SHUTTING_DOWN,          /**< 503 riskd is stopping */

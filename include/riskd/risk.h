@@ -56,6 +56,14 @@ struct risk {
 void risk_compute (const struct graph *g, int64_t a, enum model model,
                    const struct scoring_config *cfg, struct risk *out);
 
+/**
+ * The score alone (the same number risk_compute gives, bit for bit), the
+ * level, and a mask of the categories the address is exposed to or
+ * labelled with (bit = category index). Cheap enough for every address.
+ */
+double risk_score (const struct graph *g, uint32_t a, enum model model,
+                   const struct scoring_config *cfg, uint32_t *categories);
+
 /** Rounds to two decimals the way every score is shown. */
 double risk_round2 (double x);
 

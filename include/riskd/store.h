@@ -33,6 +33,7 @@ enum stmt {
   STMT_SCREENING_REPLAY,   /**< the screening recorded under an idempotency key */
   STMT_SCREENING_GET,      /**< one screening's answer */
   STMT_SCREENING_LIST,     /**< a filtered page of screenings */
+  STMT_STATS,              /**< counts the database keeps, as JSON */
   STMT_COUNT
 };
 

@@ -47,7 +47,7 @@ answers() {
 }
 
 setup_file() {
-  export BASE=$((18100 + $(suite_index)))
+  export BASE=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
   db_create determinism_a
   db_create determinism_b
   make_flows >"$BATS_FILE_TMPDIR/rows"

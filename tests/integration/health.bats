@@ -4,7 +4,7 @@
 load helpers
 
 setup_file() {
-  export PORT=$((18100 + $(suite_index)))
+  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
   db_create health
   riskd_start health "$PORT"
 }

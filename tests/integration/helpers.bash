@@ -113,6 +113,7 @@ api_as() {
   shift 3
   local out="$BATS_TEST_TMPDIR/body" meta auth=()
   [ -n "$key" ] && auth=(-H "Authorization: Bearer $key")
+  : >"$out"                   # curl leaves the file alone when there is no body
   meta=$(curl -sS -X "$method" -o "$out" -D "$BATS_TEST_TMPDIR/headers" \
     -w '%{http_code} %{content_type}' "${auth[@]}" "$@" "$RISKD_URL$path")
   code=${meta%% *}

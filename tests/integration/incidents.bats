@@ -5,7 +5,7 @@
 load helpers
 
 setup_file() {
-  export PORT=$((18100 + $(suite_index)))
+  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
   db_create incidents
   riskd_start incidents "$PORT"
 }
