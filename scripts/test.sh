@@ -11,6 +11,8 @@
 # UndefinedBehaviorSanitizer (riskd's leaks are checked by LeakSanitizer
 # when each server stops). RISKD_TEST_PASSES=normal|asan|"normal asan";
 # RISKD_TEST_SUITES="risk imports" runs only those integration suites.
+# Then, once: the Docker checks and a short fuzzing run of every harness
+# (RISKD_TEST_EXTRAS="docker fuzz"; set it empty to skip them).
 # Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -87,6 +89,22 @@ for pass in $passes; do
   grep -E '^(not ok|#)' "$artifacts/$pass-integration.tap" | sed 's/^/  /' | head -n 200
   count_tap "$artifacts/$pass-integration.tap"
   echo "  integration: $(grep -c '^ok ' "$artifacts/$pass-integration.tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-integration.tap") not ok"
+done
+
+# Once, not per pass: checks that build their own binaries.
+for extra in ${RISKD_TEST_EXTRAS-docker fuzz}; do
+  case $extra in
+    docker) echo "== docker: compose schema, Dockerfile linters, the Dockerfile's steps on this host"
+            tests/docker/check.sh >"$artifacts/docker.tap" 2>&1 ;;
+    fuzz)   echo "== fuzz: every libFuzzer harness, briefly (longer: make fuzz)"
+            make -s fuzz-ci >"$artifacts/fuzz.tap" 2>&1 ;;
+    *) continue ;;
+  esac
+  # a check that failed without saying which test did still fails
+  [ $? -ne 0 ] && ! grep -q '^not ok' "$artifacts/$extra.tap" && echo "not ok - $extra exited non-zero" >>"$artifacts/$extra.tap"
+  grep -E '^not ok|^#' "$artifacts/$extra.tap" | sed 's/^/  /' | head -n 40
+  count_tap "$artifacts/$extra.tap"
+  echo "  $extra: $(grep -c '^ok ' "$artifacts/$extra.tap") ok, $(grep -c '^not ok ' "$artifacts/$extra.tap") not ok"
 done
 
 echo "$passed passed, $failed failed"

@@ -237,7 +237,8 @@ sort_flows (struct graph_builder *b, struct graph *g)
     free (merged);
     return -1;
   }
-  struct graph_flow *old = b->flows, *new = b->flows + b->n_sorted;
+  /* no flows at all (labels only): flows is NULL, and NULL + 0 is undefined */
+  struct graph_flow *old = b->flows, *new = b->flows ? b->flows + b->n_sorted : NULL;
   uint32_t n_old = b->n_sorted, n_new = b->n_flows - b->n_sorted;
   if (n_new > 0)
     qsort_r (new, n_new, sizeof *new, flow_cmp, tx_rank);

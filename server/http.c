@@ -24,6 +24,8 @@
 #include <unistd.h>
 #include "riskd/app.h"
 #include "riskd/http.h"
+#include "riskd/cors.h"
+#include "riskd/deadline.h"
 #include "riskd/http_server.h"
 #include "riskd/keys.h"
 #include "riskd/log.h"
@@ -58,11 +60,15 @@ struct request {
   bool queued;
   void (*deferred) (struct request *rq);
   struct timespec start;
+  bool preflight;               /**< a CORS preflight to answer with 204 */
+  const char *cors_origin;      /**< the Origin to allow on the answer, or NULL */
 };
 
 struct http_server {
   struct app *app;
   struct MHD_Daemon *daemon;
+  struct deadlines *deadlines;  /**< request headers' deadline (slowloris) */
+  char *tls_cert, *tls_key;     /**< PEM, when serving HTTPS */
 };
 
 /* ---- small helpers ---- */
@@ -204,11 +210,21 @@ authorize (struct request *rq)
     fail_early (rq, PROBLEM_RATE_LIMITED, "this API key's request rate is used up; see Retry-After");
 }
 
-/** Finds the route, or notes 404/405/400. */
+/** Finds the route, or notes 404/405/400; notes a CORS preflight. */
 static void
 route_request (struct request *rq)
 {
+  const char *origin = rq_header (rq, "Origin");
+
   rq->route = route_find (rq->segments, rq->method, rq->args, &rq->allow);
+  if (cors_allowed (rq->app->cfg->cors_origins, origin))
+    rq->cors_origin = origin;
+  if (rq->route == NULL && rq->method == HTTP_OPTIONS && rq->allow && rq->cors_origin
+      && rq_header (rq, "Access-Control-Request-Method"))
+  {
+    rq->preflight = true;
+    return;
+  }
   if (rq->route == NULL)
   {
     rq->has_early = true;
@@ -384,6 +400,26 @@ add_auth_headers (struct request *rq)
     reply_header (rq, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"riskd\"");
 }
 
+/** Access-Control-* on answers to an allowed origin. */
+static void
+add_cors_headers (struct request *rq)
+{
+  char allow[128];
+
+  if (rq->cors_origin == NULL)
+    return;
+  reply_header (rq, "Access-Control-Allow-Origin", rq->cors_origin);
+  reply_header (rq, "Vary", "Origin");
+  reply_header (rq, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
+  if (rq->preflight)
+  {
+    allow_header (rq->allow, allow, sizeof allow);
+    reply_header (rq, "Access-Control-Allow-Methods", allow);
+    reply_header (rq, "Access-Control-Allow-Headers", CORS_ALLOW_HEADERS);
+    reply_header (rq, "Access-Control-Max-Age", "600");
+  }
+}
+
 /** Queues the answer; MHD sends it after this call returns. */
 static enum MHD_Result
 queue (struct request *rq)
@@ -396,6 +432,7 @@ queue (struct request *rq)
     return MHD_NO;
   add_common_headers (rq);
   add_auth_headers (rq);
+  add_cors_headers (rq);
   rq->queued = true;
   enum MHD_Result rc = MHD_queue_response (rq->conn, rq->status, rq->response);
   MHD_destroy_response (rq->response);
@@ -635,17 +672,28 @@ declared_too_large (struct request *rq)
   return true;
 }
 
+/** The deadline record of a connection. */
+static struct deadline *
+deadline_of (struct MHD_Connection *conn)
+{
+  const union MHD_ConnectionInfo *info =
+    MHD_get_connection_info (conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info ? info->socket_context : NULL;
+}
+
 static enum MHD_Result
 on_request (void *cls, struct MHD_Connection *conn, const char *url,
             const char *method, const char *version, const char *upload_data,
             size_t *upload_data_size, void **req_cls)
 {
-  struct app *app = cls;
+  struct http_server *srv = cls;
+  struct app *app = srv->app;
   struct request *rq = *req_cls;
 
   (void) version;
   if (rq == NULL)
   {
+    deadlines_request_began (srv->deadlines, deadline_of (conn));
     rq = request_new (app, conn, url, method);
     if (rq == NULL)
       return MHD_NO;
@@ -663,7 +711,7 @@ on_request (void *cls, struct MHD_Connection *conn, const char *url,
      * has failed (or been answered) reads the rest and drops it. */
     size_t len = *upload_data_size;
     *upload_data_size = 0;
-    if (!rq->has_early && !rq_answered (rq))
+    if (rq->route && !rq->has_early && !rq_answered (rq))
       take_body (rq, upload_data, len);
     return MHD_YES;
   }
@@ -671,6 +719,11 @@ on_request (void *cls, struct MHD_Connection *conn, const char *url,
     return queue (rq);
   if (rq->has_early)
     return answer_early (rq);
+  if (rq->preflight)
+  {
+    reply_static (rq, 204, NULL, "", 0);
+    return queue (rq);
+  }
   if (atomic_load (&app->stopping))
   {
     reply_problem (rq, PROBLEM_SHUTTING_DOWN, "riskd is stopping; retry on another instance");
@@ -694,11 +747,12 @@ static void
 on_completed (void *cls, struct MHD_Connection *conn, void **req_cls,
               enum MHD_RequestTerminationCode toe)
 {
-  struct app *app = cls;
+  struct http_server *srv = cls;
+  struct app *app = srv->app;
   struct request *rq = *req_cls;
   struct timespec now;
 
-  (void) conn;
+  deadlines_request_done (srv->deadlines, deadline_of (conn));
   if (rq == NULL)
     return;
   clock_gettime (CLOCK_MONOTONIC, &now);
@@ -723,6 +777,59 @@ on_completed (void *cls, struct MHD_Connection *conn, void **req_cls,
 }
 
 /* ---- the daemon ---- */
+
+/** Connections opening and closing: their header deadlines. */
+static void
+on_connection (void *cls, struct MHD_Connection *conn, void **socket_context,
+               enum MHD_ConnectionNotificationCode code)
+{
+  struct http_server *srv = cls;
+
+  if (code == MHD_CONNECTION_NOTIFY_STARTED)
+  {
+    const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info (conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    *socket_context = info ? deadlines_opened (srv->deadlines, info->connect_fd) : NULL;
+  }
+  else
+  {
+    deadlines_closed (srv->deadlines, *socket_context);
+    *socket_context = NULL;
+  }
+}
+
+/** A whole file, NUL-terminated, or NULL. */
+static char *
+read_file (const char *path)
+{
+  FILE *f = fopen (path, "rb");
+  char *buf = NULL;
+  long len;
+
+  if (f && fseek (f, 0, SEEK_END) == 0 && (len = ftell (f)) > 0 && len < 1 << 20
+      && fseek (f, 0, SEEK_SET) == 0 && (buf = malloc ((size_t) len + 1)) != NULL)
+  {
+    if (fread (buf, 1, (size_t) len, f) == (size_t) len)
+      buf[len] = '\0';
+    else
+    {
+      free (buf);
+      buf = NULL;
+    }
+  }
+  if (f)
+    fclose (f);
+  return buf;
+}
+
+static void
+server_free (struct http_server *srv)
+{
+  deadlines_free (srv->deadlines);
+  free (srv->tls_cert);
+  free (srv->tls_key);
+  free (srv);
+}
 
 static void
 mhd_log (void *cls, const char *fmt, va_list ap)
@@ -776,23 +883,42 @@ http_start (struct app *app, char *err, size_t err_len)
     return NULL;
   }
   srv->app = app;
+  srv->deadlines = deadlines_new (app->cfg->header_timeout_s * 1000);
+  bool tls = app->cfg->tls_cert[0] != '\0';
+  if (tls)
+  {
+    srv->tls_cert = read_file (app->cfg->tls_cert);
+    srv->tls_key = read_file (app->cfg->tls_key);
+    if (srv->tls_cert == NULL || srv->tls_key == NULL
+        || MHD_is_feature_supported (MHD_FEATURE_TLS) != MHD_YES)
+    {
+      snprintf (err, err_len, "cannot serve HTTPS: read --tls-cert and --tls-key (PEM files)");
+      server_free (srv);
+      return NULL;
+    }
+  }
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL
                    | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG
-                   | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-  srv->daemon = MHD_start_daemon (
-    flags, 0, NULL, NULL, on_request, app,
+                   | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+  srv->daemon = srv->deadlines == NULL ? NULL : MHD_start_daemon (
+    flags, 0, NULL, NULL, on_request, srv,
     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
     MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int) app->cfg->http_threads,
     MHD_OPTION_CONNECTION_LIMIT, (unsigned int) app->cfg->connection_limit,
     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) app->cfg->connection_timeout_s,
-    MHD_OPTION_NOTIFY_COMPLETED, on_completed, app,
+    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
     MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned int) 1,
+    /* plain HTTP ends the list here; HTTPS goes on with its PEMs */
+    tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, srv->tls_cert,
+    MHD_OPTION_HTTPS_MEM_KEY, srv->tls_key,
     MHD_OPTION_END);
   if (srv->daemon == NULL)
   {
-    snprintf (err, err_len, "cannot listen on %s", app->cfg->listen);
-    free (srv);
+    snprintf (err, err_len, "cannot listen on %s%s", app->cfg->listen,
+              tls ? " with this certificate and key" : "");
+    server_free (srv);
     return NULL;
   }
   return srv;
@@ -811,7 +937,7 @@ http_stop (struct http_server *srv, unsigned grace_ms)
        waited += 10)
     usleep (10000);
   MHD_stop_daemon (srv->daemon);
-  free (srv);
+  server_free (srv);
 }
 
 /* end of http.c */

@@ -242,9 +242,8 @@ import_begin (PGconn *conn, enum ingest_kind kind, enum ingest_format format,
     import_free (im);
     return NULL;
   }
-  PGresult *res = PQexec (conn, kind == INGEST_FLOWS
-    ? "COPY import_flows FROM STDIN"
-    : "COPY import_labels FROM STDIN");
+  PGresult *res = PQexec (conn, kind == INGEST_FLOWS ? "COPY import_flows FROM STDIN"
+                                                     : "COPY import_labels FROM STDIN");
   bool ok = PQresultStatus (res) == PGRES_COPY_IN;
   PQclear (res);
   if (!ok)

@@ -26,6 +26,8 @@
 
 /** How long requests in flight may take to finish on SIGTERM. */
 #define SHUTDOWN_GRACE_MS 20000
+/** Tries at migrating (one a second) before giving up at start-up. */
+#define START_ATTEMPTS 30
 
 static void
 usage (FILE *out)
@@ -253,8 +255,15 @@ cmd_serve (struct riskd_config *cfg)
   sigaddset (&stop_signals, SIGINT);
   pthread_sigmask (SIG_BLOCK, &stop_signals, NULL);
   signal (SIGPIPE, SIG_IGN);
-  if (cmd_migrate (cfg) != 0)
-    return 1;
+  /* PostgreSQL may still be starting (containers start together): wait
+   * for it a while rather than exit at once. */
+  for (int attempt = 1; cmd_migrate (cfg) != 0; attempt++)
+  {
+    struct timespec pause = { 1, 0 }, no_wait = { 0, 0 };
+    if (attempt == START_ATTEMPTS || sigtimedwait (&stop_signals, NULL, &no_wait) > 0)
+      return 1;
+    nanosleep (&pause, NULL);
+  }
   import_set_categories (&cfg->scoring);
   clock_gettime (CLOCK_REALTIME, &now);
   app.started_at_us = (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;

@@ -226,11 +226,19 @@ store_acquire (struct store *store)
       pthread_mutex_unlock (&store->lock);
       return NULL;              /* all busy for 5 s: treat as unavailable */
     }
-  if (store->n_idle > 0)
+  while (store->n_idle > 0)
   {
     PGconn *conn = store->idle[--store->n_idle];
-    pthread_mutex_unlock (&store->lock);
-    return conn;
+    /* An idle connection whose server went away (a restart, a failover)
+     * has its socket closed by now: reading it tells, without a round
+     * trip. Drop it and try the next rather than fail a request. */
+    if (PQconsumeInput (conn) && PQstatus (conn) == CONNECTION_OK)
+    {
+      pthread_mutex_unlock (&store->lock);
+      return conn;
+    }
+    store->open--;
+    PQfinish (conn);
   }
   clock_gettime (CLOCK_MONOTONIC, &now);
   if (time_before (&now, &store->retry_at))

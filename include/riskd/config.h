@@ -28,6 +28,10 @@ struct riskd_config {
   bool access_log;           /**< one log line per request */
   char *log_level;           /**< debug, info, warn, error */
   char *open_routes;         /**< route patterns served without an API key */
+  unsigned header_timeout_s; /**< request headers must be complete within this */
+  char *cors_origins;        /**< origins allowed cross-site ("": CORS off) */
+  char *tls_cert;            /**< PEM certificate file ("": plain HTTP) */
+  char *tls_key;             /**< PEM private key file */
   struct scoring_config scoring;
 };
 

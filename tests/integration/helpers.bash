@@ -30,6 +30,7 @@ db_create() {
 
 # riskd_start NAME PORT [flags...]: starts riskd on database NAME (created
 # if needed) and waits until /readyz answers 200. Sets RISKD_URL.
+# RISKD_SCHEME=https and RISKD_CURL_OPTS (e.g. --cacert FILE) for HTTPS.
 riskd_start() {
   local name=$1 port=$2
   shift 2
@@ -53,9 +54,10 @@ riskd_start() {
     echo $? >"$run.rc"
   ) </dev/null >/dev/null 2>&1 3>&- &
   for _ in $(seq 50); do [ -s "$run.pid" ] && break; sleep 0.02; done
-  RISKD_URL="http://127.0.0.1:$port"
+  RISKD_URL="${RISKD_SCHEME:-http}://127.0.0.1:$port"
   for _ in $(seq 300); do
-    curl -sf -H "Authorization: Bearer $RISKD_KEY" "$RISKD_URL/readyz" >/dev/null 2>&1 && return 0
+    curl -sf ${RISKD_CURL_OPTS:-} -H "Authorization: Bearer $RISKD_KEY" "$RISKD_URL/readyz" \
+      >/dev/null 2>&1 && return 0
     [ -e "$run.rc" ] && break
     sleep 0.1
   done

@@ -10,18 +10,33 @@ ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 CONTRACT=$ROOT/tests/contract
 
 setup_file() {
-  export PORT=$((18100 + $(suite_index)))
+  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
   # The contract tools (tests/contract/package.json), installed once from
   # the lock file; again when the lock file is newer than the install.
   if [ ! -f "$CONTRACT/node_modules/.package-lock.json" ] \
      || [ "$CONTRACT/package-lock.json" -nt "$CONTRACT/node_modules/.package-lock.json" ]; then
     npm ci --prefix "$CONTRACT" --no-audit --no-fund --loglevel=error >&2
   fi
+  # a fresh clone of the template: the suite's key (RISKD_KEY) is in it
+  db_create openapi
   riskd_start openapi "$PORT"
+  # Ids the example paths use, and keys of one scope each (for the 403s).
+  local url="http://127.0.0.1:$PORT" auth="Authorization: Bearer $RISKD_KEY" json='Content-Type: application/json'
+  SCREENING_ID=$(curl -sSf -H "$auth" -H "$json" "$url/v1/screenings" --data-binary \
+    '{"chain":"eth","address":"0x098b716b8aaf21512996dc57eb0615e2383e2f96","amount":"1","asset":"ETH","direction":"withdrawal","reference":"zz_openapi"}' \
+    | jq -er .id)
+  SPARE_KEY_ID=$(curl -sSf -H "$auth" -H "$json" "$url/v1/keys" \
+    --data-binary '{"name":"zz_openapi spare","scopes":["read"]}' | jq -er .id)
+  export SCREENING_ID SPARE_KEY_ID
+  local scope
+  for scope in read screen ingest admin; do
+    export "KEY_${scope^^}=$(curl -sSf -H "$auth" -H "$json" "$url/v1/keys" \
+      --data-binary "{\"name\":\"zz_openapi $scope\",\"scopes\":[\"$scope\"]}" | jq -er .key)"
+  done
 }
 
 teardown_file() {
-  riskd_stop "$PORT"
+  riskd_stop_all
 }
 
 setup() {
@@ -44,6 +59,37 @@ routes_in_spec() {
     p && /^    (get|put|post|delete|patch|head|options|trace):/ {
       m = $1; sub(/:$/, "", m); print toupper(m), path
     }' "$ROOT/openapi.yaml" | sort
+}
+
+# "METHOD /pattern NEED" of every route: NEED is `open` for the routes
+# riskd serves without a key (scope 0 in server/routes.c, or named in the
+# open_routes that GET /v1/config reports), else the route's scope.
+needs_in_code() {
+  local open
+  open=$(curl -sSf -H "Authorization: Bearer $RISKD_KEY" "$RISKD_URL/v1/config" | jq -er .open_routes) || return 1
+  sed -nE 's/^ *\{ *HTTP_([A-Z]+), *"([^"]+)", *([A-Z0-9]+),.*/\1 \2 \3/p' "$ROOT/server/routes.c" \
+    | while read -r method pattern scope; do
+        if [ "$scope" = 0 ] || [[ ",$open," == *",$pattern,"* ]]; then
+          echo "$method $pattern open"
+        else
+          echo "$method $pattern ${scope,,}"
+        fi
+      done | sort
+}
+
+# The same, from the security requirements of openapi.yaml.
+needs_in_spec() {
+  node "$CONTRACT/security.mjs" "$ROOT/openapi.yaml" | sort
+}
+
+# Every route that needs a key, as "METHOD /pattern SCOPE".
+keyed_routes() {
+  needs_in_code | awk '$3 != "open"'
+}
+
+# A key of another scope than $1 (scopes do not include one another).
+key_without() {
+  if [ "$1" = read ]; then echo "$KEY_SCREEN"; else echo "$KEY_READ"; fi
 }
 
 # "code status" of every problem in server/problem.c, sorted.
@@ -80,10 +126,16 @@ problem_table_in_spec() {
     "$ROOT/openapi.yaml" | sort
 }
 
-# A concrete path for a route pattern (the parameters of the seed data).
+# A concrete path for a route pattern: the parameters of the seed data,
+# the screening and the spare key made by setup_file, a file of web/.
 example_path() {
-  sed -e 's/{chain}/eth/' -e 's/{address}/0x098b716b8aaf21512996dc57eb0615e2383e2f96/' \
-      -e 's/{id}/2022-03-ronin-bridge/' <<<"$1"
+  case $1 in
+    /v1/screenings/\{id\}) echo "/v1/screenings/$SCREENING_ID" ;;
+    /v1/keys/\{id\}) echo "/v1/keys/$SPARE_KEY_ID" ;;
+    /dashboard/\{file\}) echo /dashboard/app.js ;;
+    *) sed -e 's/{chain}/eth/' -e 's/{address}/0x098b716b8aaf21512996dc57eb0615e2383e2f96/' \
+           -e 's/{id}/2022-03-ronin-bridge/' <<<"$1" ;;
+  esac
 }
 
 @test "GET /openapi.yaml serves the repository's openapi.yaml, byte for byte" {
@@ -107,6 +159,13 @@ example_path() {
   [ "$(routes_in_code | wc -l)" -gt 0 ]
 }
 
+@test "every route needs the scope of server/routes.c in openapi.yaml, and the open routes are open" {
+  diff <(needs_in_code) <(needs_in_spec) \
+    || { echo "< server/routes.c and the open routes riskd reports, > security of openapi.yaml" >&2; false; }
+  [ "$(needs_in_code | grep -c ' open$')" -gt 0 ]
+  [ "$(keyed_routes | wc -l)" -gt 0 ]
+}
+
 @test "every problem code of server/problem.c is in openapi.yaml's ProblemCode enum, and nothing else" {
   diff <(problems_in_code | cut -d' ' -f1) <(problem_enum_in_spec) \
     || { echo "< only in server/problem.c, > only in openapi.yaml" >&2; false; }
@@ -121,23 +180,94 @@ example_path() {
 }
 
 # These exchanges go to the contract log too: the router's answers on every
-# route, which the other suites try on a few routes only.
+# route, which the other suites try on a few routes only. With the suite's
+# key (every scope), so that the routes that need one get past it.
 @test "every route: an unknown query parameter is a 400, another method a 405 with Allow, HEAD works as GET" {
-  while read -r method pattern; do
+  while read -r method pattern need; do
     path=$(example_path "$pattern")
     api "$method" "$path?zz_unknown=1"
     expect_problem 400 unknown_parameter
     other=DELETE
     [ "$method" = DELETE ] && other=PATCH
-    api "$other" "$path" -D "$BATS_TEST_TMPDIR/headers"
+    api "$other" "$path"
     expect_problem 405 method_not_allowed
     grep -qiE "^Allow: .*\b$method\b" "$BATS_TEST_TMPDIR/headers" \
       || { echo "$other $path: Allow does not name $method" >&2; cat "$BATS_TEST_TMPDIR/headers" >&2; false; }
     if [ "$method" = GET ]; then
       api HEAD "$path" -I
       expect_status 200
+      # the key was looked at (and counted) on the routes that need one only
+      if [ "$need" = open ]; then
+        [ -z "$(header RateLimit-Limit)" ] || { echo "HEAD $path: RateLimit-Limit on an open route" >&2; false; }
+      else
+        [ -n "$(header RateLimit-Limit)" ] && [[ "$(header RateLimit-Policy)" =~ ^[0-9]+\;w=60$ ]] \
+          || { echo "HEAD $path: no RateLimit headers" >&2; cat "$BATS_TEST_TMPDIR/headers" >&2; false; }
+      fi
     fi
-  done < <(routes_in_code)
+  done < <(needs_in_code)
+}
+
+@test "every route that needs a key: 401 with WWW-Authenticate without one, or with a malformed or unknown one" {
+  while read -r method pattern scope; do
+    path=$(example_path "$pattern")
+    for key in "" "not-a-key" "rk_000000000000_000000000000000000000000000000000000000000000000"; do
+      api_as "$key" "$method" "$path"
+      expect_problem 401 unauthorized || { echo "$method $path, key '$key'" >&2; false; }
+      [ "$(header WWW-Authenticate)" = 'Bearer realm="riskd"' ] \
+        || { echo "$method $path: WWW-Authenticate '$(header WWW-Authenticate)'" >&2; false; }
+      [ -z "$(header RateLimit-Limit)" ]
+    done
+  done < <(keyed_routes)
+}
+
+@test "every route that needs a key: 403 with a key of another scope" {
+  while read -r method pattern scope; do
+    path=$(example_path "$pattern")
+    api_as "$(key_without "$scope")" "$method" "$path"
+    expect_problem 403 forbidden || { echo "$method $path needs $scope" >&2; false; }
+    [[ "$(jq -r .detail <<<"$body")" == *"'$scope'"* ]] \
+      || { echo "$method $path: the detail does not name the '$scope' scope: $body" >&2; false; }
+  done < <(keyed_routes)
+}
+
+@test "every route that needs a key: 429 with Retry-After and RateLimit headers once the key's rate is used up" {
+  while read -r method pattern scope; do
+    path=$(example_path "$pattern")
+    # a key of one request per minute, used up on another route
+    api POST /v1/keys -H 'Content-Type: application/json' \
+      --data-binary '{"name":"zz_openapi rate","scopes":["read","screen","ingest","admin"],"rate_limit":1}'
+    expect_status 201
+    key=$(jq -r .key <<<"$body")
+    curl -sSf -o /dev/null -H "Authorization: Bearer $key" "$RISKD_URL/v1/config"
+    api_as "$key" "$method" "$path"
+    expect_problem 429 rate_limited || { echo "$method $path" >&2; false; }
+    [ "$(header Retry-After)" -ge 1 ]
+    [ "$(header Retry-After)" -le 60 ]
+    [ "$(header RateLimit-Limit)" = 1 ]
+    [ "$(header RateLimit-Remaining)" = 0 ]
+    [ "$(header RateLimit-Policy)" = '1;w=60' ]
+    [ -n "$(header RateLimit-Reset)" ]
+  done < <(keyed_routes)
+}
+
+@test "the open routes answer without a key, and do not look at one that is sent" {
+  n=0
+  while read -r method pattern need; do
+    [ "$need" = open ] || continue
+    path=$(example_path "$pattern")
+    for key in "" "not-a-key"; do
+      api_as "$key" "$method" "$path"
+      case $code in
+        401|403|429) echo "$method $path, key '$key': $code $body" >&2; false ;;
+      esac
+      [ -z "$(header RateLimit-Limit)" ]
+      case $pattern in
+        /healthz|/readyz|/openapi.yaml) expect_status 200 ;;
+      esac
+    done
+    n=$((n + 1))
+  done < <(needs_in_code)
+  [ "$n" -ge 3 ]    # /healthz, /readyz, /openapi.yaml by default
 }
 
 @test "every answer recorded by the integration suites matches openapi.yaml" {
