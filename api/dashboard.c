@@ -45,10 +45,12 @@ serve (struct request *rq, const char *name)
     return;
   }
   api_body_etag ((const char *) f->data, f->len, etag);
-  if (api_not_modified (rq, etag))
-    return;
-  reply_static (rq, 200, content_type (name), f->data, f->len);
-  api_set_etag (rq, etag);
+  if (!api_not_modified (rq, etag))
+  {
+    reply_static (rq, 200, content_type (name), f->data, f->len);
+    api_set_etag (rq, etag);
+  }
+  /* On a 304 too: the browser keeps the headers of the last answer. */
   reply_header (rq, "Content-Security-Policy",
                 "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
                 " img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");

@@ -9,6 +9,7 @@
 #include "riskd/app.h"
 #include "riskd/cache.h"
 #include "riskd/engine.h"
+#include "riskd/hotcache.h"
 #include "riskd/metrics.h"
 #include "riskd/pool.h"
 
@@ -36,6 +37,12 @@ api_metrics_get (struct request *rq)
           (double) cs.misses);
   metric (&t, "riskd_cache_errors_total", "counter", "Redis operations that failed.",
           (double) cs.errors);
+  uint64_t hot_hits, hot_misses;
+  hotcache_stats (app->hot, &hot_hits, &hot_misses);
+  metric (&t, "riskd_hot_cache_hits_total", "counter",
+          "Risk answers served from this process's own cache (before Redis).", (double) hot_hits);
+  metric (&t, "riskd_hot_cache_misses_total", "counter",
+          "Risk answers this process's own cache did not have.", (double) hot_misses);
   metric (&t, "riskd_redis_up", "gauge", "1 when the last Redis operation succeeded.", cs.up);
   metric (&t, "riskd_job_queue_depth", "gauge", "Request jobs waiting for a job thread.",
           (double) pool_queue_depth (app->jobs));

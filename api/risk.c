@@ -6,7 +6,8 @@
  * the model and the scoring configuration's hash, so a cached score can
  * only ever be served for the very graph and configuration it was computed
  * from. The document is stored without its last member, "cached", which is
- * appended when it is served.
+ * appended when it is served. In front of Redis, an in-process tier
+ * (hotcache.c) answers the hottest addresses without a round trip.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "riskd/api.h"
 #include "riskd/app.h"
 #include "riskd/cache.h"
+#include "riskd/hotcache.h"
 #include "riskd/ingest.h"
 #include "riskd/risk.h"
 
@@ -135,24 +137,22 @@ api_risk_document (const struct graph *g, int64_t a, enum chain chain,
     "computed_at", computed_at);
 }
 
-/** Replies with a stored document plus its "cached" member. */
-static void
-reply_document (struct request *rq, const char *doc, size_t len, bool cached)
+/** The answer: a stored document plus its "cached" member (malloc'd). */
+static char *
+with_cached (const char *doc, size_t len, bool cached, size_t *out_len)
 {
   static const char hit[] = ",\"cached\":true}", miss[] = ",\"cached\":false}";
   const char *tail = cached ? hit : miss;
   size_t tail_len = strlen (tail);
-  char *body = malloc (len + tail_len);
+  char *body = len > 0 && doc[len - 1] == '}' ? malloc (len - 1 + tail_len) : NULL;
 
-  if (body == NULL || len == 0 || doc[len - 1] != '}')
+  if (body)
   {
-    free (body);
-    reply_problem (rq, PROBLEM_INTERNAL, "a risk document could not be built");
-    return;
+    memcpy (body, doc, len - 1);
+    memcpy (body + len - 1, tail, tail_len);
+    *out_len = len - 1 + tail_len;
   }
-  memcpy (body, doc, len - 1);
-  memcpy (body + len - 1, tail, tail_len);
-  reply_owned (rq, 200, "application/json", body, len - 1 + tail_len);
+  return body;
 }
 
 void
@@ -160,11 +160,11 @@ api_risk_get (struct request *rq)
 {
   struct app *app = rq_app (rq);
   struct riskd_config *cfg = app->cfg;
-  char address[ADDRESS_MAX + 1], key[256];
+  char address[ADDRESS_MAX + 1], key[256], etag[96], extra[48];
   enum chain chain;
   enum model model;
-  char *doc;
-  size_t len;
+  char *doc, *body = NULL;
+  size_t len, body_len;
 
   if (api_address (rq, rq_arg (rq, 0), rq_arg (rq, 1), &chain, address) != 0
       || api_model (rq, &model) != 0)
@@ -173,7 +173,6 @@ api_risk_get (struct request *rq)
   if (g == NULL)
     return;
   /* The document is a function of the graph, model and configuration. */
-  char etag[96], extra[48];
   snprintf (extra, sizeof extra, "%s-%s", model_name (model), cfg->scoring.hash);
   api_epoch_etag (g, extra, etag);
   if (api_not_modified (rq, etag))
@@ -184,29 +183,43 @@ api_risk_get (struct request *rq)
   snprintf (key, sizeof key, "riskd:risk:%s:%llu:%s:%s:%s:%s", g->source_id,
             (unsigned long long) g->epoch, model_name (model), cfg->scoring.hash,
             chain_name (chain), address);
-  if (cache_get (app->cache, key, &doc, &len) == 1)
+  uint64_t epoch = g->epoch;
+  /* In this process first (no round trip), then Redis, then the engine. */
+  if ((body = hotcache_get (app->hot, epoch, key, &body_len)) == NULL)
   {
-    reply_document (rq, doc, len, true);
-    api_set_etag (rq, etag);
+    if (cache_get (app->cache, key, &doc, &len) == 1)
+      body = with_cached (doc, len, true, &body_len);
+    else
+    {
+      json_t *d = api_risk_document (g, graph_find (g, chain, address), chain, address,
+                                     model, &cfg->scoring);
+      doc = d ? json_dumps (d, JSON_COMPACT | JSON_REAL_PRECISION (15)) : NULL;
+      json_decref (d);
+      if (doc)
+      {
+        len = strlen (doc);
+        cache_set (app->cache, key, doc, len, cfg->cache_ttl_s);
+        body = with_cached (doc, len, false, &body_len);
+      }
+    }
+    if (body)                 /* later answers from here say cached: true */
+    {
+      size_t hit_len;
+      char *hit = with_cached (doc, len, true, &hit_len);
+      if (hit)
+        hotcache_put (app->hot, epoch, key, hit, hit_len);
+      free (hit);
+    }
     free (doc);
-    graph_release (g);
-    return;
   }
-  json_t *d = api_risk_document (g, graph_find (g, chain, address), chain, address,
-                                 model, &cfg->scoring);
   graph_release (g);
-  doc = d ? json_dumps (d, JSON_COMPACT | JSON_REAL_PRECISION (15)) : NULL;
-  json_decref (d);
-  if (doc == NULL)
+  if (body == NULL)
   {
     reply_problem (rq, PROBLEM_INTERNAL, "a risk document could not be built");
     return;
   }
-  len = strlen (doc);
-  cache_set (app->cache, key, doc, len, cfg->cache_ttl_s);
-  reply_document (rq, doc, len, false);
+  reply_owned (rq, 200, "application/json", body, body_len);
   api_set_etag (rq, etag);
-  free (doc);
 }
 
 /* end of risk.c */

@@ -41,6 +41,8 @@ static const struct option_def options[] = {
     "JSON file of category severities, barriers and level thresholds" },
   { "cache-ttl", "RISKD_CACHE_TTL", OPT_UINT, O (cache_ttl_s), "3600",
     "seconds a score stays cached in Redis" },
+  { "hot-cache", "RISKD_HOT_CACHE", OPT_UINT, O (hot_cache_entries), "50000",
+    "risk answers kept in this process in front of Redis (0: none)" },
   { "max-body", "RISKD_MAX_BODY", OPT_SIZE, O (max_body_bytes), "1048576",
     "largest JSON request body in bytes (imports excepted)" },
   { "max-import", "RISKD_MAX_IMPORT", OPT_SIZE, O (max_import_bytes), "0",

@@ -15,6 +15,7 @@
 #include "riskd/cache.h"
 #include "riskd/config.h"
 #include "riskd/engine.h"
+#include "riskd/hotcache.h"
 #include "riskd/http_server.h"
 #include "riskd/import.h"
 #include "riskd/keys.h"
@@ -269,6 +270,7 @@ cmd_serve (struct riskd_config *cfg)
   app.started_at_us = (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
   app.store = store_new (cfg->database_url, cfg->db_pool);
   app.cache = cache_new (cfg->redis_url, cfg->http_threads + cfg->job_threads);
+  app.hot = hotcache_new (cfg->hot_cache_entries);
   app.auth = app.store ? auth_new (app.store) : NULL;
   app.ratelimit = app.cache ? ratelimit_new (app.cache) : NULL;
   app.workers = pool_new (cfg->workers);
@@ -300,6 +302,7 @@ cmd_serve (struct riskd_config *cfg)
   pool_free (app.jobs);
   pool_free (app.workers);
   ratelimit_free (app.ratelimit);
+  hotcache_free (app.hot);
   auth_free (app.auth);
   cache_free (app.cache);
   store_free (app.store);

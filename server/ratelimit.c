@@ -18,29 +18,50 @@
  *  the strict side, and only while Redis is away). */
 #define LOCAL_SLOTS 4096
 
-/* KEYS[1]: the key's bucket; ARGV: period (ms), limit. Returns allowed,
- * remaining, retry_after_ms, reset_ms. TAT is the theoretical arrival
- * time: the bucket is full again at TAT. */
+/* KEYS[1]: the key's bucket; ARGV: period (ms), limit, cost (requests
+ * taken at once). Returns allowed, remaining, retry_after_ms, reset_ms.
+ * TAT is the theoretical arrival time: the bucket is full again at TAT. */
 static const char gcra_script[] =
   "local t = redis.call('TIME')\n"
   "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
   "local period = tonumber(ARGV[1])\n"
   "local limit = tonumber(ARGV[2])\n"
+  "local cost = tonumber(ARGV[3])\n"
   "local interval = period / limit\n"
   "local tat = tonumber(redis.call('GET', KEYS[1])) or now\n"
   "if tat < now then tat = now end\n"
-  "local allow_at = tat + interval - period\n"
+  "local allow_at = tat + cost * interval - period\n"
   "if allow_at > now then\n"
-  "  return {0, 0, math.ceil(allow_at - now), math.ceil(tat - now)}\n"
+  "  return {0, math.max(0, math.floor((now + period - tat) / interval)),\n"
+  "          math.ceil(allow_at - now), math.ceil(tat - now)}\n"
   "end\n"
-  "local new_tat = tat + interval\n"
+  "local new_tat = tat + cost * interval\n"
   "redis.call('SET', KEYS[1], tostring(new_tat), 'PX', math.ceil(new_tat - now) + 1)\n"
   "return {1, math.floor((now + period - new_tat) / interval), 0, math.ceil(new_tat - now)}\n";
+
+/** Requests one lease buys: a tenth of a second of the key's rate, so
+ *  that a busy key asks Redis ten times a second per instance, not once
+ *  per request; at most one lease per instance is ever unspent. A key of
+ *  up to 600 a minute leases one at a time: its limit is exact. */
+static unsigned
+lease_size (unsigned per_minute)
+{
+  return per_minute / 600 > 1 ? per_minute / 600 : 1;
+}
+
+/** Requests paid for in Redis and not yet made, per key. */
+struct lease {
+  char key_id[24];
+  unsigned left;
+  unsigned remaining;           /**< what Redis said remained when leased */
+  unsigned reset_s;
+};
 
 struct ratelimit {
   struct cache *cache;
   pthread_mutex_t lock;
   double tat[LOCAL_SLOTS];     /**< local buckets, ms on CLOCK_MONOTONIC */
+  struct lease leases[LOCAL_SLOTS];
   atomic_bool local;           /**< last decision was local: for logging */
 };
 
@@ -65,17 +86,24 @@ ratelimit_free (struct ratelimit *rl)
   free (rl);
 }
 
-/** The same GCRA on this process's clock. */
-static void
-take_local (struct ratelimit *rl, const char *key_id, double limit, long long out[4])
+/** Slot of a key id in the local tables. */
+static uint32_t
+slot_of (const char *key_id)
 {
-  struct timespec t;
   uint32_t slot = 0;
-  double interval = PERIOD_MS / limit;
 
   for (const char *p = key_id; *p; p++)
     slot = slot * 31 + (unsigned char) *p;
-  slot %= LOCAL_SLOTS;
+  return slot % LOCAL_SLOTS;
+}
+
+/** The same GCRA on this process's clock (cost 1). */
+static void
+take_local (struct ratelimit *rl, uint32_t slot, double limit, long long out[4])
+{
+  struct timespec t;
+  double interval = PERIOD_MS / limit;
+
   clock_gettime (CLOCK_MONOTONIC, &t);
   double now = (double) t.tv_sec * 1000 + (double) t.tv_nsec / 1e6;
   pthread_mutex_lock (&rl->lock);
@@ -99,32 +127,89 @@ take_local (struct ratelimit *rl, const char *key_id, double limit, long long ou
   pthread_mutex_unlock (&rl->lock);
 }
 
+/** Asks Redis for `cost` requests of the key's allowance; false if Redis
+ *  cannot be reached. */
+static bool
+take_shared (struct ratelimit *rl, const char *key_id, unsigned per_minute, unsigned cost,
+             long long out[4])
+{
+  char key[64], period[16], limit[16], n[16];
+  const char *args[] = { period, limit, n };
+
+  snprintf (key, sizeof key, "riskd:rate:%s", key_id);
+  snprintf (period, sizeof period, "%d", PERIOD_MS);
+  snprintf (limit, sizeof limit, "%u", per_minute);
+  snprintf (n, sizeof n, "%u", cost);
+  return cache_script (rl->cache, gcra_script, key, 3, args, out, 4) == 4;
+}
+
+/** Spends one leased request, if the key holds one. */
+static bool
+spend_lease (struct ratelimit *rl, uint32_t slot, const char *key_id, struct rate_decision *out)
+{
+  bool spent = false;
+
+  pthread_mutex_lock (&rl->lock);
+  struct lease *l = &rl->leases[slot];
+  if (l->left > 0 && strcmp (l->key_id, key_id) == 0)
+  {
+    l->left--;
+    out->remaining = l->remaining + l->left;
+    out->reset_s = l->reset_s;
+    spent = true;
+  }
+  pthread_mutex_unlock (&rl->lock);
+  return spent;
+}
+
 void
 ratelimit_take (struct ratelimit *rl, const char *key_id, unsigned per_minute,
                 struct rate_decision *out)
 {
-  char key[64], period[16], limit[16];
   long long r[4];
-  const char *args[] = { period, limit };
+  uint32_t slot = slot_of (key_id);
+  unsigned lease = lease_size (per_minute ? per_minute : 1);
 
   if (per_minute == 0)
     per_minute = 1;
-  snprintf (key, sizeof key, "riskd:rate:%s", key_id);
-  snprintf (period, sizeof period, "%d", PERIOD_MS);
-  snprintf (limit, sizeof limit, "%u", per_minute);
-  bool local = cache_script (rl->cache, gcra_script, key, 2, args, r, 4) != 4;
-  if (local)
-    take_local (rl, key_id, per_minute, r);
-  if (atomic_exchange (&rl->local, local) != local)
-    log_msg (local ? LOG_WARN : LOG_INFO,
-             local ? "rate limits are local to this instance: redis unreachable"
-                   : "rate limits shared through redis again", NULL);
-  out->allowed = r[0] == 1;
+  memset (out, 0, sizeof *out);
   out->limit = per_minute;
+  if (spend_lease (rl, slot, key_id, out))
+  {
+    out->allowed = true;
+    return;
+  }
+  bool shared = take_shared (rl, key_id, per_minute, lease, r);
+  if (shared && r[0] != 1 && lease > 1)
+  {
+    lease = 1;                    /* not a whole lease left: one request? */
+    shared = take_shared (rl, key_id, per_minute, 1, r);
+  }
+  if (!shared)
+  {
+    lease = 1;
+    take_local (rl, slot, per_minute, r);
+  }
+  if (atomic_exchange (&rl->local, !shared) == shared)
+    log_msg (shared ? LOG_INFO : LOG_WARN,
+             shared ? "rate limits shared through redis again"
+                    : "rate limits are local to this instance: redis unreachable", NULL);
+  out->allowed = r[0] == 1;
   out->remaining = r[1] < 0 ? 0 : (unsigned) r[1];
   out->retry_after_s = (unsigned) ((r[2] + 999) / 1000);
   out->reset_s = (unsigned) ((r[3] + 999) / 1000);
-  out->local = local;
+  out->local = !shared;
+  if (out->allowed && lease > 1)
+  {
+    pthread_mutex_lock (&rl->lock);
+    struct lease *l = &rl->leases[slot];
+    snprintf (l->key_id, sizeof l->key_id, "%s", key_id);
+    l->left = lease - 1;          /* this request spends one */
+    l->remaining = out->remaining;
+    l->reset_s = out->reset_s;
+    pthread_mutex_unlock (&rl->lock);
+    out->remaining += lease - 1;
+  }
 }
 
 /* end of ratelimit.c */

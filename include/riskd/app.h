@@ -11,6 +11,7 @@
 struct auth;
 struct cache;
 struct engine;
+struct hotcache;
 struct ratelimit;
 struct pool;
 struct store;
@@ -19,6 +20,7 @@ struct app {
   struct riskd_config *cfg;
   struct store *store;          /**< PostgreSQL */
   struct cache *cache;          /**< Redis */
+  struct hotcache *hot;         /**< answers kept in this process, before Redis */
   struct engine *engine;        /**< the current graph */
   struct auth *auth;            /**< API keys */
   struct ratelimit *ratelimit;  /**< per-key request rates */

@@ -19,6 +19,7 @@ struct riskd_config {
   unsigned job_threads;      /**< threads for request work taken off MHD */
   char *severities_file;     /**< JSON file over the default severities */
   unsigned cache_ttl_s;      /**< lifetime of cached scores in Redis */
+  unsigned hot_cache_entries; /**< answers kept in this process (0: none) */
   size_t max_body_bytes;     /**< largest JSON request body (not imports) */
   size_t max_import_bytes;   /**< largest import body; 0 = no limit */
   unsigned import_wait_ms;   /**< how long an import waits for the engine */

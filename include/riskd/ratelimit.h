@@ -6,8 +6,12 @@
  * timestamp per key): a key of L requests per minute may make L requests
  * at once, then one every 60/L seconds. The check runs in one Lua script,
  * on Redis's clock, so instances agree whatever their own clocks say.
- * When Redis cannot be reached the same algorithm runs in this process
- * (the limit is then per instance) and that is logged once per outage.
+ * A busy key takes its allowance in leases of a tenth of a second of its
+ * rate (one request for keys of up to 600 a minute, so small limits are
+ * exact): one Redis call per lease, not per request; at most one lease per
+ * instance goes unspent. When Redis cannot be reached the same algorithm
+ * runs in this process (the limit is then per instance) and that is logged
+ * once per outage.
  */
 #ifndef RISKD_RATELIMIT_H
 #define RISKD_RATELIMIT_H

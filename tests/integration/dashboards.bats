@@ -167,7 +167,7 @@ setup() {
   grep -q '^riskd_http_requests_total{route="GET /v1/addresses/{chain}/{address}/risk",status="200"} [0-9]' <<<"$body"
   grep -q '^riskd_http_requests_total{route="none",status="404"} [1-9]' <<<"$body"
   grep -q '^riskd_http_request_duration_seconds_bucket{route="GET /v1/scores",le="+Inf"} [1-9]' <<<"$body"
-  [ "$(awk '/^riskd_cache_hits_total/ {print ($2 >= 2)}' <<<"$body")" = 1 ]
+  [ "$(awk '/^riskd_hot_cache_hits_total/ {print ($2 >= 2)}' <<<"$body")" = 1 ]
   grep -q '^riskd_import_rows_total{kind="flows",result="inserted"} [1-9]' <<<"$body"
   for m in riskd_job_queue_depth riskd_job_threads_busy riskd_engine_rebuild_seconds \
            riskd_engine_builds_total riskd_cache_misses_total riskd_requests_in_flight; do
