@@ -205,7 +205,7 @@ deposit_document (const struct screening *s, const struct scoring_config *cfg)
       "category", cfg->category[s->categories[i].category],
       "share", round (s->categories[i].share * 1e6) / 1e6,
       "tainted_usd", round (s->categories[i].tainted * 1e8) / 1e8));
-  return json_pack ("{s:f, s:f, s:o}", "value", s->value,
+  return json_pack ("{s:f, s:f, s:o}", "value", round (s->value * 1e8) / 1e8,
                     "weighted_share", round (s->weighted_share * 1e6) / 1e6,
                     "categories", cats);
 }
@@ -275,9 +275,16 @@ record_and_reply (struct request *rq, const struct screening_request *req,
     reply_header (rq, "Location", location);
     break;
   case RECORD_REPLAY:
+  {
+    json_t *doc_first = json_loads (first, 0, NULL);
+    snprintf (location, sizeof location, "/v1/screenings/%s",
+              json_string_value (json_object_get (doc_first, "id")));
+    json_decref (doc_first);
     reply_owned (rq, 201, "application/json", first, strlen (first));
+    reply_header (rq, "Location", location);
     reply_header (rq, "Idempotent-Replayed", "true");
     break;
+  }
   case RECORD_REUSED:
     reply_problem (rq, PROBLEM_IDEMPOTENCY_KEY_REUSED,
                    "this Idempotency-Key was used for a different screening request");

@@ -34,7 +34,7 @@ hop_document (const struct graph *g, const struct trace_hop *h)
   return json_pack ("{s:s, s:s, s:s, s:i, s:s, s:f, s:f}",
     "from", graph_address (g, f->from), "to", graph_address (g, f->to),
     "tx_hash", graph_flow_tx (g, f), "idx", f->idx, "time", time,
-    "value", f->value, "tainted_usd", round (h->tainted * 1e8) / 1e8);
+    "value", round (f->value * 1e8) / 1e8, "tainted_usd", round (h->tainted * 1e8) / 1e8);
 }
 
 static json_t *

@@ -157,11 +157,16 @@ check_param (void *cls, enum MHD_ValueKind kind, const char *key, const char *va
   return MHD_YES;
 }
 
-/** True when the route's pattern is in --open-routes. */
+/** True when the route's pattern is in --open-routes. Only read routes
+ *  can be opened: writes are recorded against a key, and keys and
+ *  configuration are never anyone's. */
 static bool
 route_open (const struct app *app, const struct route *r)
 {
   size_t len = strlen (r->pattern);
+
+  if (r->scope != 0 && r->scope != SCOPE_READ)
+    return false;
 
   for (const char *p = app->cfg->open_routes; p && *p;)
   {

@@ -59,8 +59,10 @@ static const struct {
     " VALUES ($1, $2, decode ($3, 'hex'), string_to_array ($4, ','), $5::integer)" },
   [STMT_KEY_LIST] = { "key_list",
     "SELECT coalesce (json_agg (json_build_object ('id', id, 'name', name,"
-    " 'scopes', scopes, 'rate_limit', rate_limit, 'created_at', created_at,"
-    " 'revoked_at', revoked_at) ORDER BY created_at, id), '[]') FROM api_keys" },
+    " 'scopes', scopes, 'rate_limit', rate_limit,"
+    " 'created_at', to_char (created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'),"
+    " 'revoked_at', to_char (revoked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'))"
+    " ORDER BY created_at, id), '[]') FROM api_keys" },
   [STMT_KEY_REVOKE] = { "key_revoke",
     "UPDATE api_keys SET revoked_at = coalesce (revoked_at, now ()) WHERE id = $1"
     " RETURNING id" },
@@ -94,7 +96,8 @@ static const struct {
     "   'block', count (*) FILTER (WHERE decision = 'block')) FROM screenings),"
     " 'api_keys', (SELECT count (*) FROM api_keys WHERE revoked_at IS NULL),"
     " 'database_epoch', (SELECT epoch FROM graph_state),"
-    " 'last_import_at', (SELECT changed_at FROM graph_state))" },
+    " 'last_import_at', (SELECT to_char (changed_at AT TIME ZONE 'UTC',"
+    "   'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM graph_state))" },
 };
 
 /** Per-session settings: UTC everywhere, and a bound on any statement. */

@@ -6,7 +6,8 @@
 #include <string.h>
 #include "riskd/strtab.h"
 
-/** FNV-1a: simple, and good enough for addresses and hex hashes. */
+/** FNV-1a: simple, and good enough for addresses and hex hashes (each
+ *  string's hash is kept, so probes compare bytes only on a hash match). */
 static uint32_t
 hash_bytes (const char *s, size_t len)
 {
@@ -20,13 +21,27 @@ hash_bytes (const char *s, size_t len)
   return h ^ (h >> 15);
 }
 
-/** True if string `id` equals s[0..len). */
-static int
-same (const struct strtab *tab, uint32_t id, const char *s, size_t len)
+/** True if string `id` (of hash h) equals s[0..len). */
+static inline int
+same (const struct strtab *tab, uint32_t id, uint32_t h, const char *s, size_t len)
 {
-  const char *have = strtab_get (tab, id);
+  const char *have;
 
-  return strncmp (have, s, len) == 0 && have[len] == '\0';
+  if (tab->hash[id] != h)
+    return 0;
+  have = strtab_get (tab, id);
+  return memcmp (have, s, len) == 0 && have[len] == '\0';
+}
+
+/** The slot holding `s`, or the empty slot where it would go. */
+static uint32_t
+probe (const struct strtab *tab, uint32_t h, const char *s, size_t len)
+{
+  uint32_t i = h & tab->mask;
+
+  while (tab->slot[i] != 0 && !same (tab, tab->slot[i] - 1, h, s, len))
+    i = (i + 1) & tab->mask;
+  return i;
 }
 
 int64_t
@@ -34,14 +49,8 @@ strtab_find (const struct strtab *tab, const char *s, size_t len)
 {
   if (tab->slot == NULL)
     return -1;
-  for (uint32_t i = hash_bytes (s, len) & tab->mask;; i = (i + 1) & tab->mask)
-  {
-    uint32_t v = tab->slot[i];
-    if (v == 0)
-      return -1;
-    if (same (tab, v - 1, s, len))
-      return v - 1;
-  }
+  uint32_t v = tab->slot[probe (tab, hash_bytes (s, len), s, len)];
+  return v ? (int64_t) v - 1 : -1;
 }
 
 /** Doubles the hash index and re-inserts every id. */
@@ -55,8 +64,7 @@ grow_index (struct strtab *tab)
     return -1;
   for (uint32_t id = 0; id < tab->n; id++)
   {
-    const char *s = strtab_get (tab, id);
-    uint32_t i = hash_bytes (s, strlen (s)) & (slots - 1);
+    uint32_t i = tab->hash[id] & (slots - 1);
     while (slot[i] != 0)
       i = (i + 1) & (slots - 1);
     slot[i] = id + 1;
@@ -70,22 +78,26 @@ grow_index (struct strtab *tab)
 uint32_t
 strtab_intern (struct strtab *tab, const char *s, size_t len)
 {
-  int64_t found = strtab_find (tab, s, len);
+  uint32_t h = hash_bytes (s, len);
 
-  if (found >= 0)
-    return (uint32_t) found;
   if (tab->n == UINT32_MAX - 1)
     return UINT32_MAX;
   if (tab->slot == NULL || (uint64_t) (tab->n + 1) * 2 > (uint64_t) tab->mask + 1)
     if (grow_index (tab) != 0)
       return UINT32_MAX;
+  uint32_t i = probe (tab, h, s, len);
+  if (tab->slot[i] != 0)
+    return tab->slot[i] - 1;
   if (tab->n == tab->cap)
   {
     uint32_t cap = tab->cap ? tab->cap * 2 : 1024;
     uint64_t *offset = realloc (tab->offset, (size_t) cap * sizeof *offset);
-    if (offset == NULL)
+    uint32_t *hash = offset ? realloc (tab->hash, (size_t) cap * sizeof *hash) : NULL;
+    if (offset)
+      tab->offset = offset;
+    if (hash == NULL)
       return UINT32_MAX;
-    tab->offset = offset;
+    tab->hash = hash;
     tab->cap = cap;
   }
   if (tab->arena_len + len + 1 > tab->arena_cap)
@@ -101,12 +113,10 @@ strtab_intern (struct strtab *tab, const char *s, size_t len)
   }
   uint32_t id = tab->n++;
   tab->offset[id] = tab->arena_len;
+  tab->hash[id] = h;
   memcpy (tab->arena + tab->arena_len, s, len);
   tab->arena[tab->arena_len + len] = '\0';
   tab->arena_len += len + 1;
-  uint32_t i = hash_bytes (s, len) & tab->mask;
-  while (tab->slot[i] != 0)
-    i = (i + 1) & tab->mask;
   tab->slot[i] = id + 1;
   return id;
 }
@@ -128,10 +138,11 @@ strtab_copy (struct strtab *dst, const struct strtab *src)
   *dst = *src;
   dst->arena = dup_bytes (src->arena, src->arena_cap);
   dst->offset = dup_bytes (src->offset, (size_t) src->cap * sizeof *src->offset);
+  dst->hash = dup_bytes (src->hash, (size_t) src->cap * sizeof *src->hash);
   dst->slot = src->slot
     ? dup_bytes (src->slot, ((size_t) src->mask + 1) * sizeof *src->slot)
     : NULL;
-  if (dst->arena == NULL || dst->offset == NULL
+  if (dst->arena == NULL || dst->offset == NULL || dst->hash == NULL
       || (src->slot != NULL && dst->slot == NULL))
   {
     strtab_free (dst);
@@ -145,7 +156,7 @@ strtab_copy (struct strtab *dst, const struct strtab *src)
 size_t
 strtab_bytes (const struct strtab *tab)
 {
-  return tab->arena_cap + (size_t) tab->cap * sizeof *tab->offset
+  return tab->arena_cap + (size_t) tab->cap * (sizeof *tab->offset + sizeof *tab->hash)
          + (tab->slot ? ((size_t) tab->mask + 1) * sizeof *tab->slot : 0);
 }
 
@@ -154,6 +165,7 @@ strtab_free (struct strtab *tab)
 {
   free (tab->arena);
   free (tab->offset);
+  free (tab->hash);
   free (tab->slot);
   memset (tab, 0, sizeof *tab);
 }

@@ -3,7 +3,10 @@
 -- share), so no answer can come from the cache as long as the list lasts
 -- and the cache was emptied before. Counts answers that were cached anyway
 -- ("hits") and requests made after the list ran out ("wrapped").
--- args: ADDRESSES_FILE API_KEY THREADS
+-- (riskd also keeps answers in the process, in front of Redis: emptying
+-- Redis does not empty that, so a second run over the same list walks it
+-- from the other end: "reverse".)
+-- args: ADDRESSES_FILE API_KEY THREADS [reverse]
 counters = { "hits", "wrapped", "bad", "known" }
 dofile(os.getenv("BENCH_LUA") .. "/common.lua")
 
@@ -12,6 +15,11 @@ function init(args)
   paths = load_share(file, function(chain, a)
     return "/v1/addresses/" .. chain .. "/" .. a .. "/risk"
   end)
+  if args[4] == "reverse" then
+    local r = {}
+    for i = #paths, 1, -1 do r[#r + 1] = paths[i] end
+    paths = r
+  end
   hdr = { ["Authorization"] = "Bearer " .. key }
   n, hits, wrapped, bad, known = 0, 0, 0, 0, 0
 end

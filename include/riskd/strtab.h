@@ -18,6 +18,7 @@ struct strtab {
   size_t arena_len;     /**< bytes used */
   size_t arena_cap;     /**< bytes allocated */
   uint64_t *offset;     /**< offset[id]: where string `id` starts */
+  uint32_t *hash;       /**< hash[id]: compared before the bytes are */
   uint32_t n;           /**< number of strings */
   uint32_t cap;         /**< room in `offset` */
   uint32_t *slot;       /**< hash index: id + 1, or 0 for empty */
