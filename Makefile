@@ -8,6 +8,7 @@
 #   make test-asan  only the sanitizer pass
 #   make unit       build the C unit tests
 #   make bench      benchmarks (bench/README.md)
+#   make fuzz       fuzz every parser (tests/fuzz/README.md)
 
 CC      ?= gcc
 PKGS    := libmicrohttpd jansson libpq hiredis
@@ -75,4 +76,8 @@ bench:
 	bench/run.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+# libFuzzer harnesses: make fuzz (FUZZ_SECONDS each), fuzz-ci (short),
+# fuzz-regress (the kept crash inputs only). See tests/fuzz/README.md.
+include tests/fuzz/fuzz.mk

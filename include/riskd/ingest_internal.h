@@ -100,7 +100,7 @@ int ingest_row_build (enum ingest_kind kind, category_known_fn category_known,
 enum rfc3339_error {
   RFC3339_OK = 0,
   RFC3339_SYNTAX = -1,         /**< not YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM) */
-  RFC3339_BAD_YEAR = -2,       /**< year 0000 */
+  RFC3339_BAD_YEAR = -2,       /**< outside 0001..9999, in UTC too */
   RFC3339_BAD_MONTH = -3,      /**< month outside 01..12 */
   RFC3339_BAD_DAY = -4,        /**< no such day in that month and year */
   RFC3339_BAD_HOUR = -5,       /**< hour outside 00..23 */
