@@ -6,6 +6,7 @@
  * work; the others a strong tag hashed from their bytes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "riskd/api.h"
 #include "riskd/digest.h"
@@ -64,6 +65,27 @@ api_body_etag (const char *body, size_t len, char out[96])
   sha256 (body, len, d);
   snprintf (out, 96, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", d[0], d[1], d[2], d[3], d[4],
             d[5], d[6], d[7]);
+}
+
+void
+api_reply_tagged (struct request *rq, json_t *doc)
+{
+  char etag[96], *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
+
+  json_decref (doc);
+  if (text == NULL)
+  {
+    reply_problem (rq, PROBLEM_INTERNAL, "out of memory");
+    return;
+  }
+  api_body_etag (text, strlen (text), etag);
+  if (api_not_modified (rq, etag))
+    free (text);
+  else
+  {
+    reply_owned (rq, 200, "application/json", text, strlen (text));
+    api_set_etag (rq, etag);
+  }
 }
 
 /* end of etag.c */

@@ -32,35 +32,13 @@ fetch (struct request *rq, enum stmt s, int n, const char *const *params)
   return doc;
 }
 
-/** Answers a document with a tag made from its bytes (304 if unchanged). */
-static void
-reply_tagged (struct request *rq, json_t *doc)
-{
-  char etag[96], *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
-
-  json_decref (doc);
-  if (text == NULL)
-  {
-    reply_problem (rq, PROBLEM_INTERNAL, "out of memory");
-    return;
-  }
-  api_body_etag (text, strlen (text), etag);
-  if (api_not_modified (rq, etag))
-    free (text);
-  else
-  {
-    reply_owned (rq, 200, "application/json", text, strlen (text));
-    api_set_etag (rq, etag);
-  }
-}
-
 static void
 list_job (struct request *rq)
 {
   json_t *list = fetch (rq, STMT_INCIDENTS, 0, NULL);
 
   if (list)
-    reply_tagged (rq, json_pack ("{s:I, s:o}", "count", (json_int_t) json_array_size (list),
+    api_reply_tagged (rq, json_pack ("{s:I, s:o}", "count", (json_int_t) json_array_size (list),
                                  "incidents", list));
 }
 
@@ -77,7 +55,7 @@ get_job (struct request *rq)
   json_t *doc = fetch (rq, STMT_INCIDENT, 1, params);
 
   if (doc)
-    reply_tagged (rq, doc);
+    api_reply_tagged (rq, doc);
   else if (!rq_answered (rq))
     reply_problem (rq, PROBLEM_INCIDENT_NOT_FOUND, "no incident has this id; see /v1/incidents");
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/api.h"
 #include "riskd/app.h"
 #include "riskd/cache.h"
@@ -110,14 +111,11 @@ api_risk_document (const struct graph *g, int64_t a, enum chain chain,
                    const struct scoring_config *cfg)
 {
   struct risk r;
-  struct timespec now;
   char computed_at[32];
 
   risk_compute (g, a, model, cfg, &r);
-  clock_gettime (CLOCK_REALTIME, &now);
   /* Milliseconds are enough to tell computations apart. */
-  rfc3339_format ((int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000000 * 1000,
-                  computed_at);
+  rfc3339_format (clock_wall_us () / 1000 * 1000, computed_at);
   return json_pack ("{s:s, s:s, s:b, s:o, s:s, s:{s:s, s:s, s:s}, s:o, s:o, s:o,"
                     " s:i, s:o, s:o, s:I, s:s}",
     "chain", chain_name (chain),

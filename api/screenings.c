@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/api.h"
 #include "riskd/app.h"
 #include "riskd/digest.h"
@@ -305,7 +306,6 @@ screen_job (struct request *rq)
   const struct scoring_config *cfg = &app->cfg->scoring;
   const struct screening_request *req = rq_state (rq);
   struct screening s;
-  struct timespec now;
   char id[37], created_at[32];
 
   struct graph *g = api_graph (rq);
@@ -315,8 +315,7 @@ screen_job (struct request *rq)
   double value = strtod (req->usd[0] ? req->usd : req->amount, NULL);
   screen_compute (g, a, req->direction, value, cfg, &s);
   new_uuid (id);
-  clock_gettime (CLOCK_REALTIME, &now);
-  rfc3339_format ((int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000, created_at);
+  rfc3339_format (clock_wall_us (), created_at);
   json_t *request = request_document (req);
   json_t *doc = json_pack ("{s:s, s:s, s:s, s:o, s:O, s:f, s:s, s:{s:s, s:s, s:s}, s:I,"
                            " s:o, s:{s:f, s:f, s:f, s:f}, s:o}",

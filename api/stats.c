@@ -4,8 +4,6 @@
  * and what the database counts (incidents, screenings by decision, when
  * the last import changed the data). Tagged by its bytes.
  */
-#include <stdlib.h>
-#include <string.h>
 #include "riskd/api.h"
 #include "riskd/app.h"
 #include "riskd/engine.h"
@@ -21,7 +19,7 @@ stats_job (struct request *rq)
   bool failed = true;
   json_t *db = conn ? store_json (conn, STMT_STATS, 0, NULL, &failed) : NULL;
   bool lost = store_conn_lost (conn);
-  char built[32], etag[96];
+  char built[32];
 
   store_release (app->store, conn);
   if (db == NULL)
@@ -51,21 +49,7 @@ stats_job (struct request *rq)
   graph_release (g);
   json_object_update (doc, db);
   json_decref (db);
-  char *text = json_dumps (doc, JSON_COMPACT | JSON_REAL_PRECISION (15));
-  json_decref (doc);
-  if (text == NULL)
-  {
-    reply_problem (rq, PROBLEM_INTERNAL, "out of memory");
-    return;
-  }
-  api_body_etag (text, strlen (text), etag);
-  if (api_not_modified (rq, etag))
-    free (text);
-  else
-  {
-    reply_owned (rq, 200, "application/json", text, strlen (text));
-    api_set_etag (rq, etag);
-  }
+  api_reply_tagged (rq, doc);
 }
 
 void

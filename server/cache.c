@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/cache.h"
 #include "riskd/log.h"
 
@@ -25,18 +26,10 @@ struct cache {
   pthread_mutex_t lock;
   redisContext **idle;          /**< idle connections, a stack */
   unsigned n_idle, size;
-  int64_t retry_at_ms;          /**< no connect attempt before this */
+  double retry_at_ms;           /**< no connect attempt before this */
   bool up;                      /**< last known state, for logging changes */
   atomic_uint_fast64_t hits, misses, errors;
 };
-
-static int64_t
-now_ms (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /** Parses redis://[[user]:password@]host[:port][/db]; 0 or -1. */
 static int
@@ -109,7 +102,7 @@ set_up (struct cache *c, bool up, const char *why)
   bool changed = c->up != up;
   c->up = up;
   if (!up)
-    c->retry_at_ms = now_ms () + REDIS_RETRY_MS;
+    c->retry_at_ms = clock_ms () + REDIS_RETRY_MS;
   pthread_mutex_unlock (&c->lock);
   if (changed)
     log_msg (up ? LOG_INFO : LOG_WARN, up ? "redis reachable" : "redis unreachable",
@@ -140,7 +133,7 @@ borrow (struct cache *c)
     pthread_mutex_unlock (&c->lock);
     return ctx;
   }
-  bool wait = !c->up && now_ms () < c->retry_at_ms;
+  bool wait = !c->up && clock_ms () < c->retry_at_ms;
   pthread_mutex_unlock (&c->lock);
   if (wait)
     return NULL;

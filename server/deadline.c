@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/deadline.h"
 #include "riskd/log.h"
 
@@ -34,14 +35,6 @@ struct deadlines {
   pthread_t thread;
 };
 
-static int64_t
-now_ms (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static void *
 watch (void *arg)
 {
@@ -50,16 +43,9 @@ watch (void *arg)
   pthread_mutex_lock (&d->lock);
   while (!d->stopping)
   {
-    struct timespec until;
-    clock_gettime (CLOCK_REALTIME, &until);
-    until.tv_nsec += 500000000;
-    if (until.tv_nsec >= 1000000000)
-    {
-      until.tv_sec++;
-      until.tv_nsec -= 1000000000;
-    }
+    struct timespec until = clock_deadline (500);
     pthread_cond_timedwait (&d->wake, &d->lock, &until);
-    int64_t now = now_ms ();
+    int64_t now = (int64_t) clock_ms ();
     for (struct deadline *c = d->head; c; c = c->next)
     {
       int64_t due = atomic_load (&c->due_ms);
@@ -124,7 +110,7 @@ deadlines_opened (struct deadlines *d, int fd)
   if (c == NULL)
     return NULL;
   c->fd = fd;
-  atomic_init (&c->due_ms, now_ms () + d->timeout_ms);
+  atomic_init (&c->due_ms, (int64_t) clock_ms () + d->timeout_ms);
   pthread_mutex_lock (&d->lock);
   c->next = d->head;
   if (d->head)
@@ -146,7 +132,7 @@ void
 deadlines_request_done (struct deadlines *d, struct deadline *c)
 {
   if (c)
-    atomic_store (&c->due_ms, now_ms () + d->timeout_ms);
+    atomic_store (&c->due_ms, (int64_t) clock_ms () + d->timeout_ms);
 }
 
 void

@@ -19,6 +19,7 @@
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
+#include "riskd/clock.h"
 #include "riskd/engine.h"
 #include "riskd/log.h"
 #include "riskd/pool.h"
@@ -109,14 +110,6 @@ publish (struct engine *e, struct graph *g, const struct graph *extended, double
            "build_ms", g->build_ms, "total_ms", ms);
 }
 
-static double
-since_ms (const struct timespec *t0)
-{
-  struct timespec t1;
-  clock_gettime (CLOCK_MONOTONIC, &t1);
-  return (double) (t1.tv_sec - t0->tv_sec) * 1e3 + (double) (t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 /** Reads the epoch and graph id; -1 when the database failed. */
 static int
 read_epoch (PGconn *conn, uint64_t *epoch, char *graph_id, size_t len)
@@ -140,7 +133,7 @@ check (struct engine *e, PGconn *conn)
 {
   uint64_t epoch, until;
   char graph_id[64], err[300] = "";
-  struct timespec t0;
+  double t0;
 
   if (read_epoch (conn, &epoch, graph_id, sizeof graph_id) != 0)
     return -1;
@@ -157,7 +150,7 @@ check (struct engine *e, PGconn *conn)
     graph_release (base);
     return 0;
   }
-  clock_gettime (CLOCK_MONOTONIC, &t0);
+  t0 = clock_ms ();
   struct graph_builder *b = graph_builder_new (base);
   uint64_t since = base ? base->epoch : 0;
   if (b == NULL
@@ -177,7 +170,7 @@ check (struct engine *e, PGconn *conn)
     return 0;
   }
   snprintf (g->source_id, sizeof g->source_id, "%s", graph_id);
-  publish (e, g, base, since_ms (&t0));
+  publish (e, g, base, clock_ms () - t0);
   graph_release (base);
   return 0;
 }
@@ -259,16 +252,8 @@ engine_start (struct engine *e)
 uint64_t
 engine_wait_epoch (struct engine *e, uint64_t epoch, unsigned timeout_ms)
 {
-  struct timespec deadline;
+  struct timespec deadline = clock_deadline (timeout_ms);
 
-  clock_gettime (CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += timeout_ms / 1000;
-  deadline.tv_nsec += (long) (timeout_ms % 1000) * 1000000;
-  if (deadline.tv_nsec >= 1000000000)
-  {
-    deadline.tv_sec++;
-    deadline.tv_nsec -= 1000000000;
-  }
   engine_nudge (e);
   pthread_mutex_lock (&e->lock);
   while ((e->current == NULL || e->current->epoch < epoch)

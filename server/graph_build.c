@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
+#include "riskd/array.h"
 #include "riskd/graph.h"
 #include "riskd/pool.h"
 
@@ -28,23 +30,6 @@ struct graph_builder {
   uint32_t n_labels, cap_labels;
 };
 
-/** Grows an array so it holds at least `need` items of `size` bytes. */
-static int
-reserve (void **items, uint32_t *cap, uint32_t need, size_t size)
-{
-  if (need <= *cap)
-    return 0;
-  uint32_t n = *cap ? *cap : 1024;
-  while (n < need)
-    n *= 2;
-  void *p = realloc (*items, (size_t) n * size);
-  if (p == NULL)
-    return -1;
-  *items = p;
-  *cap = n;
-  return 0;
-}
-
 struct graph_builder *
 graph_builder_new (const struct graph *base)
 {
@@ -55,9 +40,9 @@ graph_builder_new (const struct graph *base)
   if (strtab_copy (&b->addrs, &base->addrs) != 0
       || strtab_copy (&b->txs, &base->txs) != 0
       || strtab_copy (&b->names, &base->names) != 0
-      || reserve ((void **) &b->flows, &b->cap_flows, base->n_flows + 1,
+      || array_reserve ((void **) &b->flows, &b->cap_flows, base->n_flows + 1,
                   sizeof *b->flows) != 0
-      || reserve ((void **) &b->labels, &b->cap_labels, base->n_labels + 1,
+      || array_reserve ((void **) &b->labels, &b->cap_labels, base->n_labels + 1,
                   sizeof *b->labels) != 0)
   {
     graph_builder_free (b);
@@ -128,7 +113,7 @@ graph_builder_add_flow (struct graph_builder *b, enum chain chain,
   uint32_t d = intern_on_chain (&b->addrs, chain, to);
 
   if (tx == UINT32_MAX || s == UINT32_MAX || d == UINT32_MAX
-      || reserve ((void **) &b->flows, &b->cap_flows, b->n_flows + 1,
+      || array_reserve ((void **) &b->flows, &b->cap_flows, b->n_flows + 1,
                   sizeof *b->flows) != 0)
     return -1;
   b->flows[b->n_flows++] = (struct graph_flow) {
@@ -151,7 +136,7 @@ graph_builder_add_label (struct graph_builder *b, enum chain chain,
 
   if (a == UINT32_MAX || e == UINT32_MAX || i == UINT32_MAX || s == UINT32_MAX
       || category >= MAX_CATEGORIES
-      || reserve ((void **) &b->labels, &b->cap_labels, b->n_labels + 1,
+      || array_reserve ((void **) &b->labels, &b->cap_labels, b->n_labels + 1,
                   sizeof *b->labels) != 0)
     return -1;
   b->labels[b->n_labels++] = (struct raw_label) {
@@ -467,24 +452,13 @@ index_addresses (struct graph *g, const struct scoring_config *cfg)
   return 0;
 }
 
-static double
-elapsed_ms (const struct timespec *t0)
-{
-  struct timespec t1;
-
-  clock_gettime (CLOCK_MONOTONIC, &t1);
-  return (double) (t1.tv_sec - t0->tv_sec) * 1e3
-         + (double) (t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 struct graph *
 graph_builder_finish (struct graph_builder *b, const struct scoring_config *cfg,
                       struct pool *pool, uint64_t epoch)
 {
-  struct timespec t0;
+  double t0 = clock_ms ();
   struct graph *g = calloc (1, sizeof *g);
 
-  clock_gettime (CLOCK_MONOTONIC, &t0);
   if (g == NULL)
   {
     graph_builder_free (b);
@@ -516,10 +490,8 @@ graph_builder_finish (struct graph_builder *b, const struct scoring_config *cfg,
     graph_release (g);
     return NULL;
   }
-  struct timespec now;
-  clock_gettime (CLOCK_REALTIME, &now);
-  g->built_at_us = (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
-  g->build_ms = elapsed_ms (&t0);
+  g->built_at_us = clock_wall_us ();
+  g->build_ms = clock_ms () - t0;
   return g;
 }
 

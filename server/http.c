@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "riskd/clock.h"
 #include "riskd/app.h"
 #include "riskd/http.h"
 #include "riskd/cors.h"
@@ -59,7 +60,7 @@ struct request {
   unsigned status;
   bool queued;
   void (*deferred) (struct request *rq);
-  struct timespec start;
+  double start_ms;              /**< clock_ms() when it began */
   bool preflight;               /**< a CORS preflight to answer with 204 */
   const char *cors_origin;      /**< the Origin to allow on the answer, or NULL */
 };
@@ -593,7 +594,7 @@ request_new (struct app *app, struct MHD_Connection *conn, const char *url,
   rq->method = method_of (method);
   rq->path = strdup (url);
   rq->segments = strdup (url);
-  clock_gettime (CLOCK_MONOTONIC, &rq->start);
+  rq->start_ms = clock_ms ();
   if (rq->path == NULL || rq->segments == NULL)
   {
     free (rq->path);
@@ -755,14 +756,10 @@ on_completed (void *cls, struct MHD_Connection *conn, void **req_cls,
   struct http_server *srv = cls;
   struct app *app = srv->app;
   struct request *rq = *req_cls;
-  struct timespec now;
-
   deadlines_request_done (srv->deadlines, deadline_of (conn));
   if (rq == NULL)
     return;
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  double ms = (double) (now.tv_sec - rq->start.tv_sec) * 1e3
-              + (double) (now.tv_nsec - rq->start.tv_nsec) / 1e6;
+  double ms = clock_ms () - rq->start_ms;
   metrics_request (rq->route ? (int) (rq->route - routes) : -1, rq->queued ? rq->status : 0,
                    ms / 1e3);
   if (app->cfg->access_log)

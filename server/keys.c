@@ -9,6 +9,7 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/digest.h"
 #include "riskd/keys.h"
 #include "riskd/log.h"
@@ -111,7 +112,7 @@ struct cached_key {
   bool exists, revoked;
   uint8_t hash[32];
   unsigned scopes, rate_limit;
-  int64_t fetched_ms;
+  double fetched_ms;
 };
 
 struct auth {
@@ -139,14 +140,6 @@ auth_free (struct auth *a)
     return;
   pthread_mutex_destroy (&a->lock);
   free (a);
-}
-
-static int64_t
-now_ms (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /** Equal in constant time: how long it takes does not say where they differ. */
@@ -186,7 +179,7 @@ fetch_key (struct auth *a, const char *id, struct cached_key *k)
   }
   PQclear (res);
   store_release (a->store, conn);
-  k->fetched_ms = now_ms ();
+  k->fetched_ms = clock_ms ();
   return rc;
 }
 
@@ -217,7 +210,7 @@ auth_verify (struct auth *a, const char *authorization, struct principal *out)
   k = a->slots[slot];
   pthread_mutex_unlock (&a->lock);
   bool cached = strcmp (k.id, id) == 0;
-  if (!cached || now_ms () - k.fetched_ms > KEY_CACHE_MS)
+  if (!cached || clock_ms () - k.fetched_ms > KEY_CACHE_MS)
   {
     struct cached_key fresh;
     if (fetch_key (a, id, &fresh) == 0)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/app.h"
 #include "riskd/cache.h"
 #include "riskd/config.h"
@@ -245,7 +246,6 @@ cmd_serve (struct riskd_config *cfg)
 {
   char err[512];
   struct app app = { .cfg = cfg };
-  struct timespec now;
   sigset_t stop_signals;
   int sig, rc = 1;
 
@@ -266,8 +266,7 @@ cmd_serve (struct riskd_config *cfg)
     nanosleep (&pause, NULL);
   }
   import_set_categories (&cfg->scoring);
-  clock_gettime (CLOCK_REALTIME, &now);
-  app.started_at_us = (int64_t) now.tv_sec * 1000000 + now.tv_nsec / 1000;
+  app.started_at_us = clock_wall_us ();
   app.store = store_new (cfg->database_url, cfg->db_pool);
   app.cache = cache_new (cfg->redis_url, cfg->http_threads + cfg->job_threads);
   app.hot = hotcache_new (cfg->hot_cache_entries);

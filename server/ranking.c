@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "riskd/array.h"
 #include "riskd/ranking.h"
 
 /** Scores changes kept over all transitions, at most. */
@@ -209,16 +210,6 @@ history_ranking (struct history *h, uint64_t epoch)
     }
   pthread_mutex_unlock (&h->lock);
   return found;
-}
-
-static uint32_t
-hash_u32 (uint32_t x)
-{
-  x ^= x >> 16;
-  x *= 0x7feb352d;
-  x ^= x >> 15;
-  x *= 0x846ca68b;
-  return x ^ (x >> 16);
 }
 
 static int

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/cache.h"
 #include "riskd/log.h"
 #include "riskd/ratelimit.h"
@@ -101,11 +102,7 @@ slot_of (const char *key_id)
 static void
 take_local (struct ratelimit *rl, uint32_t slot, double limit, long long out[4])
 {
-  struct timespec t;
-  double interval = PERIOD_MS / limit;
-
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  double now = (double) t.tv_sec * 1000 + (double) t.tv_nsec / 1e6;
+  double interval = PERIOD_MS / limit, now = clock_ms ();
   pthread_mutex_lock (&rl->lock);
   double tat = rl->tat[slot] > now ? rl->tat[slot] : now;
   double allow_at = tat + interval - PERIOD_MS;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
 #include "riskd/log.h"
 #include "riskd/store.h"
 
@@ -121,7 +122,7 @@ struct store {
   unsigned n_idle;
   pthread_mutex_t lock;
   pthread_cond_t returned;  /**< a connection came back */
-  struct timespec retry_at; /**< no connect attempt before this */
+  double retry_at_ms;       /**< no connect attempt before this (clock_ms) */
 };
 
 /** Server notices ("relation already exists, skipping") are not errors:
@@ -208,20 +209,12 @@ store_free (struct store *store)
   free (store);
 }
 
-static bool
-time_before (const struct timespec *a, const struct timespec *b)
-{
-  return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
-}
-
 PGconn *
 store_acquire (struct store *store)
 {
-  struct timespec now, deadline;
+  struct timespec deadline = clock_deadline (5000);
   char err[256] = "";
 
-  clock_gettime (CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += 5;
   pthread_mutex_lock (&store->lock);
   while (store->n_idle == 0 && store->open >= store->size)
     if (pthread_cond_timedwait (&store->returned, &store->lock, &deadline) != 0)
@@ -243,8 +236,7 @@ store_acquire (struct store *store)
     store->open--;
     PQfinish (conn);
   }
-  clock_gettime (CLOCK_MONOTONIC, &now);
-  if (time_before (&now, &store->retry_at))
+  if (clock_ms () < store->retry_at_ms)
   {
     pthread_mutex_unlock (&store->lock);
     return NULL;
@@ -257,13 +249,7 @@ store_acquire (struct store *store)
     log_msg (LOG_WARN, "postgres connect failed", "{s:s}", "error", err);
     pthread_mutex_lock (&store->lock);
     store->open--;
-    clock_gettime (CLOCK_MONOTONIC, &store->retry_at);
-    store->retry_at.tv_nsec += 500000000;
-    if (store->retry_at.tv_nsec >= 1000000000)
-    {
-      store->retry_at.tv_sec++;
-      store->retry_at.tv_nsec -= 1000000000;
-    }
+    store->retry_at_ms = clock_ms () + 500;
     pthread_cond_signal (&store->returned);
     pthread_mutex_unlock (&store->lock);
   }

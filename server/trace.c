@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "riskd/clock.h"
+#include "riskd/array.h"
 #include "riskd/trace.h"
 
 /** Per-address state of a walk. */
@@ -49,32 +51,6 @@ struct walk {
   unsigned depth;
 };
 
-static int
-grow (void **items, uint32_t *cap, uint32_t need, size_t size)
-{
-  if (need <= *cap)
-    return 0;
-  uint32_t n = *cap ? *cap * 2 : 256;
-  while (n < need)
-    n *= 2;
-  void *p = realloc (*items, (size_t) n * size);
-  if (p == NULL)
-    return -1;
-  *items = p;
-  *cap = n;
-  return 0;
-}
-
-static uint32_t
-hash_u32 (uint32_t x)
-{
-  x ^= x >> 16;
-  x *= 0x7feb352d;
-  x ^= x >> 15;
-  x *= 0x846ca68b;
-  return x ^ (x >> 16);
-}
-
 /** The node of an address, created if new; NULL when out of memory. */
 static struct node *
 node_of (struct walk *w, uint32_t addr)
@@ -103,7 +79,7 @@ node_of (struct walk *w, uint32_t addr)
       return &w->nodes[w->slots[j] - 1];
     j = (j + 1) & w->mask;
   }
-  if (grow ((void **) &w->nodes, &w->cap_nodes, w->n_nodes + 1, sizeof *w->nodes) != 0)
+  if (array_reserve ((void **) &w->nodes, &w->cap_nodes, w->n_nodes + 1, sizeof *w->nodes) != 0)
     return NULL;
   struct node *n = &w->nodes[w->n_nodes];
   memset (n, 0, sizeof *n);
@@ -169,25 +145,17 @@ activate (struct walk *w, struct node *n, uint32_t after)
     }
   if (lo >= g->out_off[n->addr + 1])
     return 0;
-  if (grow ((void **) &w->heap, &w->cap_heap, w->n_heap + 1, sizeof *w->heap) != 0)
+  if (array_reserve ((void **) &w->heap, &w->cap_heap, w->n_heap + 1, sizeof *w->heap) != 0)
     return -1;
   heap_push (w, lo);
   return 0;
-}
-
-static double
-now_ms (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (double) t.tv_sec * 1e3 + (double) t.tv_nsec / 1e6;
 }
 
 /** Records a flow s -> d that carried `x` and extends the paths into d. */
 static int
 record (struct walk *w, uint32_t fi, double x, const struct node *s, struct node *d)
 {
-  if (grow ((void **) &w->recs, &w->cap_recs, w->n_recs + 1, sizeof *w->recs) != 0)
+  if (array_reserve ((void **) &w->recs, &w->cap_recs, w->n_recs + 1, sizeof *w->recs) != 0)
     return -1;
   struct record *r = &w->recs[w->n_recs];
   int32_t id = (int32_t) w->n_recs++;
@@ -235,7 +203,7 @@ walk_key (struct walk *w, uint32_t last_flow,
     const struct graph_flow *f = &g->flows[fi];
     if (fi > last_flow)
       break;                    /* nothing later can reach the target */
-    if (++*visits > max_visits || ((*visits & 1023) == 0 && now_ms () > deadline))
+    if (++*visits > max_visits || ((*visits & 1023) == 0 && clock_ms () > deadline))
     {
       *cut = *visits > max_visits ? "visits" : "time";
       break;
@@ -396,7 +364,7 @@ trace_compute (const struct graph *g, uint32_t a, const struct trace_limits *lim
   uint32_t n_in = g->in_off[a + 1] - g->in_off[a];
   uint32_t *keys = malloc (((size_t) (g->taint_off[a + 1] - g->taint_off[a]) + 1) * sizeof *keys);
   uint32_t *sources = malloc (((size_t) g->n_labels + 1) * sizeof *sources);
-  double deadline = now_ms () + lim->budget_ms;
+  double deadline = clock_ms () + lim->budget_ms;
   int rc = 0;
 
   memset (out, 0, sizeof *out);

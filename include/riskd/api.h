@@ -89,6 +89,9 @@ void api_set_etag (struct request *rq, const char *etag);
 /** A weak tag for answers that depend only on the graph's epoch:
  *  W/"<database>-<epoch>[-extra]". */
 void api_epoch_etag (const struct graph *g, const char *extra, char out[96]);
+/** Answers a JSON document (reference taken) under a strong tag made from
+ *  its bytes: 304 when the caller holds it already. */
+void api_reply_tagged (struct request *rq, json_t *doc);
 /** A strong tag from a body's bytes. */
 void api_body_etag (const char *body, size_t len, char out[96]);
 
