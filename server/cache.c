@@ -29,7 +29,29 @@ struct cache {
   double retry_at_ms;           /**< no connect attempt before this */
   bool up;                      /**< last known state, for logging changes */
   atomic_uint_fast64_t hits, misses, errors;
+  /* Stores are written by one thread, in pipelined batches: an answer
+   * never waits for its own caching. */
+  pthread_t writer;
+  bool writer_started, stopping;
+  pthread_cond_t queued;        /**< a store was queued, or stop */
+  struct pending *head, *tail;  /**< stores waiting, under `lock` */
+  unsigned n_pending;
 };
+
+/** A store waiting for the writer. */
+struct pending {
+  struct pending *next;
+  unsigned ttl_s;
+  size_t key_len, len;
+  char data[];                  /**< key, then value */
+};
+
+/** Stores waiting beyond this are dropped: it is a cache. */
+#define MAX_PENDING 10000
+/** Stores sent in one round trip, at most. */
+#define BATCH 64
+
+static void *write_stores (void *arg);
 
 /** Parses redis://[[user]:password@]host[:port][/db]; 0 or -1. */
 static int
@@ -79,6 +101,8 @@ cache_new (const char *url, unsigned size)
   }
   c->up = true;
   pthread_mutex_init (&c->lock, NULL);
+  pthread_cond_init (&c->queued, NULL);
+  c->writer_started = pthread_create (&c->writer, NULL, write_stores, c) == 0;
   return c;
 }
 
@@ -87,6 +111,19 @@ cache_free (struct cache *c)
 {
   if (c == NULL)
     return;
+  pthread_mutex_lock (&c->lock);
+  c->stopping = true;
+  pthread_cond_signal (&c->queued);
+  pthread_mutex_unlock (&c->lock);
+  if (c->writer_started)
+    pthread_join (c->writer, NULL);
+  while (c->head)
+  {
+    struct pending *next = c->head->next;
+    free (c->head);
+    c->head = next;
+  }
+  pthread_cond_destroy (&c->queued);
   for (unsigned i = 0; i < c->n_idle; i++)
     redisFree (c->idle[i]);
   pthread_mutex_destroy (&c->lock);
@@ -211,17 +248,97 @@ void
 cache_set (struct cache *c, const char *key, const char *value, size_t len,
            unsigned ttl_s)
 {
-  redisContext *ctx = borrow (c);
-  char ttl[16];
+  size_t key_len = strlen (key);
+  struct pending *p = malloc (sizeof *p + key_len + len);
 
-  if (ctx == NULL)
+  if (p == NULL)
     return;
-  snprintf (ttl, sizeof ttl, "%u", ttl_s ? ttl_s : 1);
-  redisReply *r = redisCommand (ctx, "SET %s %b EX %s", key, value, len, ttl);
-  if (r == NULL || r->type == REDIS_REPLY_ERROR)
+  *p = (struct pending) { .ttl_s = ttl_s ? ttl_s : 1, .key_len = key_len, .len = len };
+  memcpy (p->data, key, key_len);
+  memcpy (p->data + key_len, value, len);
+  pthread_mutex_lock (&c->lock);
+  if (c->n_pending >= MAX_PENDING || !c->writer_started)
+  {
+    pthread_mutex_unlock (&c->lock);
+    free (p);
     atomic_fetch_add (&c->errors, 1);
-  give_back (c, ctx, r != NULL);
-  freeReplyObject (r);
+    return;
+  }
+  if (c->tail)
+    c->tail->next = p;
+  else
+    c->head = p;
+  c->tail = p;
+  c->n_pending++;
+  pthread_cond_signal (&c->queued);
+  pthread_mutex_unlock (&c->lock);
+}
+
+/** Takes up to BATCH queued stores (waits for one); NULL when stopping. */
+static struct pending *
+take_batch (struct cache *c, unsigned *n)
+{
+  pthread_mutex_lock (&c->lock);
+  while (c->head == NULL && !c->stopping)
+    pthread_cond_wait (&c->queued, &c->lock);
+  struct pending *batch = c->head, *last = c->head;
+  *n = batch ? 1 : 0;
+  while (last && last->next && *n < BATCH)
+  {
+    last = last->next;
+    (*n)++;
+  }
+  if (last)
+  {
+    c->head = last->next;
+    if (c->head == NULL)
+      c->tail = NULL;
+    last->next = NULL;
+  }
+  c->n_pending -= *n;
+  pthread_mutex_unlock (&c->lock);
+  return batch;
+}
+
+/** The writer thread: SETs in pipelined batches, one round trip each. */
+static void *
+write_stores (void *arg)
+{
+  struct cache *c = arg;
+  struct pending *batch;
+  unsigned n;
+
+  while ((batch = take_batch (c, &n)) != NULL)
+  {
+    redisContext *ctx = borrow (c);
+    bool ok = ctx != NULL;
+    for (struct pending *p = batch; ok && p; p = p->next)
+    {
+      char ttl[16];
+      snprintf (ttl, sizeof ttl, "%u", p->ttl_s);
+      ok = redisAppendCommand (ctx, "SET %b %b EX %s", p->data, p->key_len,
+                               p->data + p->key_len, p->len, ttl) == REDIS_OK;
+    }
+    for (unsigned i = 0; ok && i < n; i++)
+    {
+      redisReply *r = NULL;
+      ok = redisGetReply (ctx, (void **) &r) == REDIS_OK && r != NULL;
+      if (r && r->type == REDIS_REPLY_ERROR)
+        atomic_fetch_add (&c->errors, 1);
+      freeReplyObject (r);
+    }
+    if (ctx)
+      give_back (c, ctx, ok);
+    if (!ok)
+      atomic_fetch_add (&c->errors, 1);
+    while (batch)
+    {
+      struct pending *next = batch->next;
+      free (batch);
+      batch = next;
+    }
+  }
+  return NULL;
 }
 
 int

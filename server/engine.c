@@ -103,11 +103,13 @@ publish (struct engine *e, struct graph *g, const struct graph *extended, double
   pthread_cond_broadcast (&e->published);
   pthread_mutex_unlock (&e->lock);
   graph_release (old);
-  log_msg (LOG_INFO, "graph built", "{s:I, s:I, s:I, s:I, s:I, s:f, s:f}",
+  log_msg (LOG_INFO, "graph built", "{s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:{s:f, s:f, s:f, s:f}}",
            "epoch", (json_int_t) g->epoch, "flows", (json_int_t) g->n_flows,
            "addresses", (json_int_t) graph_addresses (g),
            "labels", (json_int_t) g->n_labels, "keys", (json_int_t) g->n_keys,
-           "build_ms", g->build_ms, "total_ms", ms);
+           "build_ms", g->build_ms, "total_ms", ms,
+           "phases_ms", "sort", g->phase_ms[0], "index", g->phase_ms[1],
+                        "replay", g->phase_ms[2], "score", g->phase_ms[3]);
 }
 
 /** Reads the epoch and graph id; -1 when the database failed. */

@@ -89,6 +89,21 @@ intern_on_chain (struct strtab *tab, enum chain chain, const char *s)
   return strtab_intern (tab, key, len + 1);
 }
 
+/** Appends "<chain letter><string>": tx hashes are rarely shared by two
+ *  flows, so they are stored once per flow and never looked up. */
+static uint32_t
+append_on_chain (struct strtab *tab, enum chain chain, const char *s)
+{
+  char key[256];
+  size_t len = strlen (s);
+
+  if (len + 1 >= sizeof key)
+    return UINT32_MAX;
+  key[0] = (char) ('a' + chain);
+  memcpy (key + 1, s, len);
+  return strtab_append (tab, key, len + 1);
+}
+
 int64_t
 graph_find (const struct graph *g, enum chain chain, const char *address)
 {
@@ -108,7 +123,7 @@ graph_builder_add_flow (struct graph_builder *b, enum chain chain,
                         const char *from, const char *to, double value,
                         int64_t time_us, int64_t block, int32_t pos)
 {
-  uint32_t tx = intern_on_chain (&b->txs, chain, tx_hash);
+  uint32_t tx = append_on_chain (&b->txs, chain, tx_hash);
   uint32_t s = intern_on_chain (&b->addrs, chain, from);
   uint32_t d = intern_on_chain (&b->addrs, chain, to);
 
@@ -155,14 +170,15 @@ block_order (int64_t block)
   return block < 0 ? UINT64_MAX : (uint64_t) block;
 }
 
-/** Replay order (SPEC 4): time, block, pos, tx_hash, idx. `tx_rank` orders
- *  hashes as strings (the chain letter first only separates chains, whose
- *  addresses never meet). */
+/** Replay order (SPEC 4): time, block, pos, tx_hash, idx. Tx hashes are
+ *  compared as strings only on a tie of time, block and pos (the chain
+ *  letter first only separates chains, whose addresses never meet). */
 static int
 flow_cmp (const void *pa, const void *pb, void *ctx)
 {
   const struct graph_flow *a = pa, *b = pb;
-  const uint32_t *tx_rank = ctx;
+  const struct strtab *txs = ctx;
+  int c;
 
   if (a->time_us != b->time_us)
     return a->time_us < b->time_us ? -1 : 1;
@@ -170,71 +186,33 @@ flow_cmp (const void *pa, const void *pb, void *ctx)
     return block_order (a->block) < block_order (b->block) ? -1 : 1;
   if (a->pos != b->pos)
     return (uint32_t) a->pos < (uint32_t) b->pos ? -1 : 1;
-  if (a->tx != b->tx)
-    return tx_rank[a->tx] < tx_rank[b->tx] ? -1 : 1;
+  if (a->tx != b->tx && (c = strcmp (strtab_get (txs, a->tx), strtab_get (txs, b->tx))))
+    return c;
   if (a->idx != b->idx)
     return a->idx < b->idx ? -1 : 1;
   return 0;
-}
-
-static int
-string_id_cmp (const void *pa, const void *pb, void *ctx)
-{
-  const struct strtab *tab = ctx;
-
-  return strcmp (strtab_get (tab, *(const uint32_t *) pa),
-                 strtab_get (tab, *(const uint32_t *) pb));
-}
-
-/** rank[id] = position of string `id` in sorted order. */
-static uint32_t *
-rank_strings (const struct strtab *tab)
-{
-  uint32_t *order = malloc (((size_t) tab->n + 1) * sizeof *order);
-  uint32_t *rank = malloc (((size_t) tab->n + 1) * sizeof *rank);
-
-  if (order == NULL || rank == NULL)
-  {
-    free (order);
-    free (rank);
-    return NULL;
-  }
-  for (uint32_t i = 0; i < tab->n; i++)
-    order[i] = i;
-  if (tab->n > 0)
-    qsort_r (order, tab->n, sizeof *order, string_id_cmp, (void *) tab);
-  for (uint32_t i = 0; i < tab->n; i++)
-    rank[order[i]] = i;
-  free (order);
-  return rank;
 }
 
 /** Sorts the new flows and merges them into the sorted prefix. */
 static int
 sort_flows (struct graph_builder *b, struct graph *g)
 {
-  uint32_t *tx_rank = rank_strings (&b->txs);
   struct graph_flow *merged = malloc (((size_t) b->n_flows + 1) * sizeof *merged);
 
-  if (tx_rank == NULL || merged == NULL)
-  {
-    free (tx_rank);
-    free (merged);
+  if (merged == NULL)
     return -1;
-  }
-  /* no flows at all (labels only): flows is NULL, and NULL + 0 is undefined */
+  /* With no flows at all, b->flows is NULL: no arithmetic on it. */
   struct graph_flow *old = b->flows, *new = b->flows ? b->flows + b->n_sorted : NULL;
   uint32_t n_old = b->n_sorted, n_new = b->n_flows - b->n_sorted;
   if (n_new > 0)
-    qsort_r (new, n_new, sizeof *new, flow_cmp, tx_rank);
+    qsort_r (new, n_new, sizeof *new, flow_cmp, &b->txs);
   uint32_t i = 0, j = 0, k = 0;
   while (i < n_old && j < n_new)
-    merged[k++] = flow_cmp (&old[i], &new[j], tx_rank) <= 0 ? old[i++] : new[j++];
+    merged[k++] = flow_cmp (&old[i], &new[j], &b->txs) <= 0 ? old[i++] : new[j++];
   while (i < n_old)
     merged[k++] = old[i++];
   while (j < n_new)
     merged[k++] = new[j++];
-  free (tx_rank);
   g->flows = merged;
   g->n_flows = b->n_flows;
   return 0;
@@ -469,6 +447,7 @@ graph_builder_finish (struct graph_builder *b, const struct scoring_config *cfg,
   for (unsigned c = 0; c < cfg->n_categories; c++)
     g->barrier[c] = cfg->barrier[c];
   int rc = sort_flows (b, g);
+  g->phase_ms[0] = clock_ms () - t0;
   if (rc == 0)
     rc = index_labels (b, g, cfg);
   /* The builder's tables move into the graph as they are. */
@@ -481,10 +460,13 @@ graph_builder_finish (struct graph_builder *b, const struct scoring_config *cfg,
   graph_builder_free (b);
   if (rc == 0)
     rc = index_addresses (g, cfg);
+  g->phase_ms[1] = clock_ms () - t0 - g->phase_ms[0];
   if (rc == 0)
     rc = graph_replay (g, pool);
+  g->phase_ms[2] = clock_ms () - t0 - g->phase_ms[0] - g->phase_ms[1];
   if (rc == 0)
     rc = graph_score_all (g, cfg, pool);
+  g->phase_ms[3] = clock_ms () - t0 - g->phase_ms[0] - g->phase_ms[1] - g->phase_ms[2];
   if (rc != 0)
   {
     graph_release (g);

@@ -6,6 +6,7 @@
  * stops gracefully: no new connections, requests in flight finish (up to
  * a grace period), the engine and pools stop, exit 0.
  */
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +257,12 @@ cmd_serve (struct riskd_config *cfg)
   sigaddset (&stop_signals, SIGINT);
   pthread_sigmask (SIG_BLOCK, &stop_signals, NULL);
   signal (SIGPIPE, SIG_IGN);
+  /* Requests allocate and free small blocks by the thousand a second: keep
+   * freed memory instead of handing it back to the kernel and faulting it
+   * in again (measured: a third of the time of an uncached answer). Large
+   * blocks (graphs) stay mapped apart and go back to the kernel when freed. */
+  mallopt (M_MMAP_THRESHOLD, 1 << 20);
+  mallopt (M_TRIM_THRESHOLD, 256 << 20);
   /* PostgreSQL may still be starting (containers start together): wait
    * for it a while rather than exit at once. */
   for (int attempt = 1; cmd_migrate (cfg) != 0; attempt++)

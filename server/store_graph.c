@@ -15,11 +15,12 @@
 #include "riskd/log.h"
 #include "riskd/store.h"
 
-/** The columns read, in order; value is usd when given, else amount. */
+/** The columns read, in order. Amounts and times travel in PostgreSQL's
+ *  own binary forms and are converted here: the conversions cost the
+ *  server's single backend more than the whole send otherwise. */
 static const char copy_flows[] =
-  "COPY (SELECT chain, tx_hash, idx, from_addr, to_addr,"
-  " coalesce (usd, amount)::float8,"
-  " (extract (epoch FROM time) * 1000000)::int8, block, pos FROM flows"
+  "COPY (SELECT chain, tx_hash, idx, from_addr, to_addr, amount, usd, time,"
+  " block, pos FROM flows"
   " WHERE epoch > current_setting ('riskd.since')::bigint"
   " AND epoch <= current_setting ('riskd.until')::bigint)"
   " TO STDOUT (FORMAT binary)";
@@ -31,7 +32,9 @@ static const char copy_labels[] =
   " TO STDOUT (FORMAT binary)";
 
 /** Most columns of a row read here. */
-#define MAX_FIELDS 9
+#define MAX_FIELDS 10
+/** Microseconds from 1970 to PostgreSQL's epoch, 2000-01-01 UTC. */
+#define PG_EPOCH_US 946684800000000LL
 
 /** One binary row: field pointers and lengths (-1: NULL). */
 struct row {
@@ -124,27 +127,67 @@ chain_id (const struct row *r)
   return r->len[0] > 0 ? chain_from_name (r->field[0], (size_t) r->len[0]) : -1;
 }
 
-/** Adds one flow row to the builder; 0, or -1 (out of memory). */
+static int16_t
+get_i16 (const char *p)
+{
+  return (int16_t) (((unsigned char) p[0] << 8) | (unsigned char) p[1]);
+}
+
+/**
+ * A NUMERIC in binary form (digit count, weight, sign, scale, then base
+ * 10000 digits) as the nearest double: written out in decimal and read
+ * with strtod, so the rounding is the correct one, the same PostgreSQL's
+ * own ::float8 gives. -1 when malformed or NULL (amounts are >= 0).
+ */
+static double
+numeric_value (const char *p, int32_t len)
+{
+  char text[160];
+  size_t n = 0;
+
+  if (len < 8)
+    return -1;
+  int nd = get_i16 (p), weight = get_i16 (p + 2);
+  uint16_t sign = (uint16_t) get_i16 (p + 4);
+  if (sign != 0 || nd < 0 || len != 8 + 2 * nd || weight > 30 || weight - nd < -40)
+    return -1;
+  if (weight < 0)
+    text[n++] = '0';
+  for (int e = weight; e >= 0 || e > weight - nd; e--)
+  {
+    int i = weight - e, d = i >= 0 && i < nd ? get_i16 (p + 8 + 2 * i) : 0;
+    if (e == -1)
+      text[n++] = '.';
+    text[n++] = (char) ('0' + d / 1000);
+    text[n++] = (char) ('0' + d / 100 % 10);
+    text[n++] = (char) ('0' + d / 10 % 10);
+    text[n++] = (char) ('0' + d % 10);
+  }
+  text[n] = '\0';
+  return strtod (text, NULL);
+}
+
+/** Adds one flow row to the builder; 0, or -1 (out of memory). The
+ *  value is usd when given, else amount. */
 static int
 add_flow (struct graph_builder *b, const struct row *r, uint64_t *skipped)
 {
   char tx[128], from[128], to[128];
-  double value;
-  int c = r->n == 9 ? chain_id (r) : -1;
+  int c = r->n == 10 ? chain_id (r) : -1;
+  double value = r->len[6] >= 0 ? numeric_value (r->field[6], r->len[6])
+                                : numeric_value (r->field[5], r->len[5]);
 
-  if (c < 0 || r->len[5] != 8)
+  if (c < 0 || value < 0 || r->len[7] != 8)
   {
     (*skipped)++;
     return 0;
   }
-  uint64_t bits = get_u64 (r->field[5]);
-  memcpy (&value, &bits, sizeof value);
   return graph_builder_add_flow (b, (enum chain) c, text (r, 1, tx, sizeof tx),
                                  (int32_t) int_field (r, 2, 0),
                                  text (r, 3, from, sizeof from),
                                  text (r, 4, to, sizeof to), value,
-                                 int_field (r, 6, 0), int_field (r, 7, -1),
-                                 (int32_t) int_field (r, 8, -1));
+                                 (int64_t) get_u64 (r->field[7]) + PG_EPOCH_US,
+                                 int_field (r, 8, -1), (int32_t) int_field (r, 9, -1));
 }
 
 /** Adds one label row; labels of a category no longer configured are
@@ -230,7 +273,9 @@ store_load_graph (void *pgconn, uint64_t since, struct graph_builder *b,
   char since_s[24], until_s[24];
   int rc = -1;
 
-  if (!store_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"))
+  /* A large graph takes longer to send than any request may take. */
+  if (!store_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+      || !store_command (conn, "SET LOCAL statement_timeout = 0"))
   {
     snprintf (err, err_len, "%s", PQerrorMessage (conn));
     return -1;

@@ -6,8 +6,8 @@
 #include <string.h>
 #include "riskd/strtab.h"
 
-/** FNV-1a: simple, and good enough for addresses and hex hashes (each
- *  string's hash is kept, so probes compare bytes only on a hash match). */
+/** FNV-1a: simple, and good enough for addresses and hex hashes (the
+ *  hash is kept beside the id, so probes compare bytes only on a match). */
 static uint32_t
 hash_bytes (const char *s, size_t len)
 {
@@ -21,27 +21,24 @@ hash_bytes (const char *s, size_t len)
   return h ^ (h >> 15);
 }
 
-/** True if string `id` (of hash h) equals s[0..len). */
-static inline int
-same (const struct strtab *tab, uint32_t id, uint32_t h, const char *s, size_t len)
-{
-  const char *have;
-
-  if (tab->hash[id] != h)
-    return 0;
-  have = strtab_get (tab, id);
-  return memcmp (have, s, len) == 0 && have[len] == '\0';
-}
-
 /** The slot holding `s`, or the empty slot where it would go. */
 static uint32_t
 probe (const struct strtab *tab, uint32_t h, const char *s, size_t len)
 {
   uint32_t i = h & tab->mask;
 
-  while (tab->slot[i] != 0 && !same (tab, tab->slot[i] - 1, h, s, len))
-    i = (i + 1) & tab->mask;
-  return i;
+  for (;; i = (i + 1) & tab->mask)
+  {
+    uint64_t v = tab->slot[i];
+    if (v == 0)
+      return i;
+    if ((uint32_t) (v >> 32) == h)
+    {
+      const char *have = strtab_get (tab, (uint32_t) v - 1);
+      if (memcmp (have, s, len) == 0 && have[len] == '\0')
+        return i;
+    }
+  }
 }
 
 int64_t
@@ -49,8 +46,8 @@ strtab_find (const struct strtab *tab, const char *s, size_t len)
 {
   if (tab->slot == NULL)
     return -1;
-  uint32_t v = tab->slot[probe (tab, hash_bytes (s, len), s, len)];
-  return v ? (int64_t) v - 1 : -1;
+  uint64_t v = tab->slot[probe (tab, hash_bytes (s, len), s, len)];
+  return v ? (int64_t) (uint32_t) v - 1 : -1;
 }
 
 /** Doubles the hash index and re-inserts every id. */
@@ -58,16 +55,19 @@ static int
 grow_index (struct strtab *tab)
 {
   uint32_t slots = tab->slot ? (tab->mask + 1) * 2 : 1024;
-  uint32_t *slot = calloc (slots, sizeof *slot);
+  uint64_t *slot = calloc (slots, sizeof *slot);
 
   if (slot == NULL)
     return -1;
-  for (uint32_t id = 0; id < tab->n; id++)
+  for (uint32_t i = 0; tab->slot && i <= tab->mask; i++)
   {
-    uint32_t i = tab->hash[id] & (slots - 1);
-    while (slot[i] != 0)
-      i = (i + 1) & (slots - 1);
-    slot[i] = id + 1;
+    uint64_t v = tab->slot[i];
+    if (v == 0)
+      continue;
+    uint32_t j = (uint32_t) (v >> 32) & (slots - 1);
+    while (slot[j] != 0)
+      j = (j + 1) & (slots - 1);
+    slot[j] = v;
   }
   free (tab->slot);
   tab->slot = slot;
@@ -75,29 +75,19 @@ grow_index (struct strtab *tab)
   return 0;
 }
 
-uint32_t
-strtab_intern (struct strtab *tab, const char *s, size_t len)
+/** Stores the bytes of a new string; its id, or UINT32_MAX. */
+static uint32_t
+store (struct strtab *tab, const char *s, size_t len)
 {
-  uint32_t h = hash_bytes (s, len);
-
   if (tab->n == UINT32_MAX - 1)
     return UINT32_MAX;
-  if (tab->slot == NULL || (uint64_t) (tab->n + 1) * 2 > (uint64_t) tab->mask + 1)
-    if (grow_index (tab) != 0)
-      return UINT32_MAX;
-  uint32_t i = probe (tab, h, s, len);
-  if (tab->slot[i] != 0)
-    return tab->slot[i] - 1;
   if (tab->n == tab->cap)
   {
     uint32_t cap = tab->cap ? tab->cap * 2 : 1024;
     uint64_t *offset = realloc (tab->offset, (size_t) cap * sizeof *offset);
-    uint32_t *hash = offset ? realloc (tab->hash, (size_t) cap * sizeof *hash) : NULL;
-    if (offset)
-      tab->offset = offset;
-    if (hash == NULL)
+    if (offset == NULL)
       return UINT32_MAX;
-    tab->hash = hash;
+    tab->offset = offset;
     tab->cap = cap;
   }
   if (tab->arena_len + len + 1 > tab->arena_cap)
@@ -113,11 +103,32 @@ strtab_intern (struct strtab *tab, const char *s, size_t len)
   }
   uint32_t id = tab->n++;
   tab->offset[id] = tab->arena_len;
-  tab->hash[id] = h;
   memcpy (tab->arena + tab->arena_len, s, len);
   tab->arena[tab->arena_len + len] = '\0';
   tab->arena_len += len + 1;
-  tab->slot[i] = id + 1;
+  return id;
+}
+
+uint32_t
+strtab_append (struct strtab *tab, const char *s, size_t len)
+{
+  return store (tab, s, len);
+}
+
+uint32_t
+strtab_intern (struct strtab *tab, const char *s, size_t len)
+{
+  uint32_t h = hash_bytes (s, len);
+
+  if (tab->slot == NULL || (uint64_t) (tab->n + 1) * 2 > (uint64_t) tab->mask + 1)
+    if (grow_index (tab) != 0)
+      return UINT32_MAX;
+  uint32_t i = probe (tab, h, s, len);
+  if (tab->slot[i] != 0)
+    return (uint32_t) tab->slot[i] - 1;
+  uint32_t id = store (tab, s, len);
+  if (id != UINT32_MAX)
+    tab->slot[i] = (uint64_t) h << 32 | (id + 1);
   return id;
 }
 
@@ -138,11 +149,10 @@ strtab_copy (struct strtab *dst, const struct strtab *src)
   *dst = *src;
   dst->arena = dup_bytes (src->arena, src->arena_cap);
   dst->offset = dup_bytes (src->offset, (size_t) src->cap * sizeof *src->offset);
-  dst->hash = dup_bytes (src->hash, (size_t) src->cap * sizeof *src->hash);
   dst->slot = src->slot
     ? dup_bytes (src->slot, ((size_t) src->mask + 1) * sizeof *src->slot)
     : NULL;
-  if (dst->arena == NULL || dst->offset == NULL || dst->hash == NULL
+  if (dst->arena == NULL || dst->offset == NULL
       || (src->slot != NULL && dst->slot == NULL))
   {
     strtab_free (dst);
@@ -156,7 +166,7 @@ strtab_copy (struct strtab *dst, const struct strtab *src)
 size_t
 strtab_bytes (const struct strtab *tab)
 {
-  return tab->arena_cap + (size_t) tab->cap * (sizeof *tab->offset + sizeof *tab->hash)
+  return tab->arena_cap + (size_t) tab->cap * sizeof *tab->offset
          + (tab->slot ? ((size_t) tab->mask + 1) * sizeof *tab->slot : 0);
 }
 
@@ -165,7 +175,6 @@ strtab_free (struct strtab *tab)
 {
   free (tab->arena);
   free (tab->offset);
-  free (tab->hash);
   free (tab->slot);
   memset (tab, 0, sizeof *tab);
 }

@@ -30,7 +30,9 @@ void cache_free (struct cache *c);
  *  is unreachable. */
 int cache_get (struct cache *c, const char *key, char **value, size_t *len);
 
-/** Stores a value for `ttl_s` seconds; failures are counted, not reported. */
+/** Queues a value to be stored for `ttl_s` seconds by the cache's writer
+ *  thread (pipelined, never on the caller's time); failures are counted,
+ *  not reported. */
 void cache_set (struct cache *c, const char *key, const char *value, size_t len,
                 unsigned ttl_s);
 

@@ -52,7 +52,7 @@ struct graph_flow {
   int64_t time_us;      /**< microseconds since 1970 UTC */
   int64_t block;        /**< -1 when unknown (sorts after known blocks) */
   double value;         /**< usd when given, else amount */
-  uint32_t tx;          /**< id in graph->txs */
+  uint32_t tx;          /**< its tx hash: id in graph->txs */
   uint32_t from, to;    /**< address ids */
   int32_t pos;          /**< -1 when unknown */
   int32_t idx;          /**< position in the transaction */
@@ -79,8 +79,9 @@ struct graph {
   char source_id[64];         /**< which database: part of every cache key */
   int64_t built_at_us;        /**< when the build finished */
   double build_ms;            /**< how long the build took */
+  double phase_ms[4];         /**< of which: sort, index, replay, score */
   struct strtab addrs;        /**< "<chain letter><address>" -> address id */
-  struct strtab txs;          /**< "<chain letter><tx hash>" -> tx id */
+  struct strtab txs;          /**< "<chain letter><tx hash>" of each flow (appended) */
   struct strtab names;        /**< entity, incident, source, key names */
   uint8_t *addr_chain;        /**< chain of each address */
   uint8_t *addr_flags;        /**< ADDR_* of each address */

@@ -18,15 +18,20 @@ struct strtab {
   size_t arena_len;     /**< bytes used */
   size_t arena_cap;     /**< bytes allocated */
   uint64_t *offset;     /**< offset[id]: where string `id` starts */
-  uint32_t *hash;       /**< hash[id]: compared before the bytes are */
   uint32_t n;           /**< number of strings */
   uint32_t cap;         /**< room in `offset` */
-  uint32_t *slot;       /**< hash index: id + 1, or 0 for empty */
+  uint64_t *slot;       /**< hash index: hash << 32 | (id + 1); 0 for empty.
+                         *   The hash beside the id spares a cache miss */
   uint32_t mask;        /**< slots - 1 (slots is a power of two) */
 };
 
 /** Id of the string, adding it if new; UINT32_MAX when out of memory. */
 uint32_t strtab_intern (struct strtab *tab, const char *s, size_t len);
+
+/** Adds a string without looking for it first (no index is kept for
+ *  such a table: strtab_find does not work on it). For strings that are
+ *  rarely equal, where deduplication costs more than it saves. */
+uint32_t strtab_append (struct strtab *tab, const char *s, size_t len);
 
 /** Id of the string, or -1 when it is not in the table. */
 int64_t strtab_find (const struct strtab *tab, const char *s, size_t len);
