@@ -30,7 +30,7 @@ static const struct {
     "INSERT INTO flows (chain, tx_hash, idx, from_addr, to_addr, asset, amount,"
     " usd, time, block, pos, epoch)"
     " SELECT chain, tx_hash, idx, from_addr, to_addr, asset, amount, usd, time,"
-    " block, pos, $1 FROM import_flows ORDER BY line"
+    " block, pos, $1 FROM import_flows"
     " ON CONFLICT (chain, tx_hash, idx) DO NOTHING" },
   [STMT_FLOW_CONFLICTS] = { "flow_conflicts",
     "SELECT s.line, f.epoch FROM import_flows s JOIN flows f USING (chain, tx_hash, idx)"
@@ -40,7 +40,7 @@ static const struct {
   [STMT_INSERT_LABELS] = { "insert_labels",
     "INSERT INTO labels (chain, address, category, entity, incident_id, source, epoch)"
     " SELECT chain, address, category, entity, incident_id, source, $1"
-    " FROM import_labels ORDER BY line ON CONFLICT DO NOTHING" },
+    " FROM import_labels ON CONFLICT DO NOTHING" },
   [STMT_SET_LOAD_RANGE] = { "set_load_range",
     "SELECT set_config('riskd.since', $1, true), set_config('riskd.until', $2, true)" },
   [STMT_INCIDENTS] = { "incidents",
@@ -104,6 +104,9 @@ static const struct {
 /** Per-session settings: UTC everywhere, and a bound on any statement. */
 static const char session_setup[] =
   "SET TIME ZONE 'UTC';"
+  /* staging tables live in these buffers: a large import should not spill
+   * them to disk (set before any temporary table is touched) */
+  "SET temp_buffers = '128MB';"
   "SET statement_timeout = '60s';"
   "SET idle_in_transaction_session_timeout = '10min';"
   "CREATE TEMP TABLE IF NOT EXISTS import_flows ("
