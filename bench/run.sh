@@ -14,7 +14,7 @@
 #   BENCH_IMPORT_FLOWS  flows of each import figure (default 500000: the
 #                    first flows of the main graph; at most BENCH_FLOWS)
 #   BENCH_BIG_LOAD   how the rebuild databases are filled: copy (default,
-#                    a bulk \copy, see bulk_load) or riskd (riskd import)
+#                    a bulk \copy, see load_flows) or riskd (riskd import)
 #   BENCH_SECONDS    seconds of each wrk/pgbench run (default 10)
 #   BENCH_ROUNDS     nginx/riskd alternations for the cached figure (default 3)
 #   BENCH_SEED       generator seed (default 42)
