@@ -82,7 +82,8 @@ read_filter (struct request *rq, const struct scoring_config *cfg, struct filter
   }
   if (min)
   {
-    f->min_score = strtod (min, &end);
+    f->min_score = strspn (min, "0123456789.") == strlen (min) ? strtod (min, &end) : -1;
+    end = f->min_score < 0 ? (char *) min : end;
     if (end == min || *end != '\0' || !(f->min_score >= 0 && f->min_score <= 100))
     {
       reply_problem (rq, PROBLEM_INVALID_PARAMETER, "min_score must be a number from 0 to 100");
@@ -102,8 +103,12 @@ read_cursor (struct request *rq, uint64_t *epoch, uint32_t *position)
 
   if (cursor == NULL)
     return 0;
-  if (strlen (cursor) > 40 || sscanf (cursor, "%llu.%llu%n", &e, &p, &used) != 2
-      || (size_t) used != strlen (cursor) || p > UINT32_MAX || cursor[0] < '0' || cursor[0] > '9')
+  size_t digits = strspn (cursor, "0123456789");
+  if (strlen (cursor) > 40 || digits == 0 || cursor[digits] != '.'
+      || strspn (cursor + digits + 1, "0123456789") != strlen (cursor + digits + 1)
+      || cursor[digits + 1] == '\0'
+      || sscanf (cursor, "%llu.%llu%n", &e, &p, &used) != 2
+      || (size_t) used != strlen (cursor) || p > UINT32_MAX)
   {
     reply_problem (rq, PROBLEM_INVALID_PARAMETER, "cursor must be a next_cursor of an earlier page");
     return -1;

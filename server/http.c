@@ -412,10 +412,12 @@ add_cors_headers (struct request *rq)
 {
   char allow[128];
 
+  /* Answers differ by Origin as soon as CORS is on: say so to every cache. */
+  if (rq->app->cfg->cors_origins[0])
+    reply_header (rq, "Vary", "Origin");
   if (rq->cors_origin == NULL)
     return;
   reply_header (rq, "Access-Control-Allow-Origin", rq->cors_origin);
-  reply_header (rq, "Vary", "Origin");
   reply_header (rq, "Access-Control-Expose-Headers", CORS_EXPOSE_HEADERS);
   if (rq->preflight)
   {

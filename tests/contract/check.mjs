@@ -6,7 +6,9 @@
 // The log holds one exchange per line, as the integration suites' `api`
 // helper writes it:
 //   {"method":"GET","path":"/v1/incidents?x=1","status":200,
-//    "content_type":"application/json","body":"<raw body text>"}
+//    "content_type":"application/json","body":"<raw body text>",
+//    "headers":{"etag":"\"0f3c...\"","cache-control":"private, no-cache",...}}
+// ("headers" may be absent or null: the headers are then not checked).
 // For each exchange: the path (query dropped) is matched to a path template
 // of the description (a literal segment wins over a parameter, and a
 // parameter never matches an empty segment), then the operation of the
@@ -21,6 +23,17 @@
 // two reusable responses: a path no template matches against
 // `components/responses/RouteNotFound`, a method a path does not list against
 // `components/responses/MethodNotAllowed`.
+//
+// When the log records the answer's headers ("headers": {lower-case name:
+// value}, as `api` writes them), they are checked too: every header the
+// response describes, and every header of the document's
+// `x-response-headers` (those of every answer, which a response's own
+// description of the same header overrides), must match its schema when
+// present (integer and number schemas see the value as a number) and be
+// present when `required`; and every header that came must be described by
+// one of the two, but for those of HTTP itself (Content-Type, checked by
+// the media type, Content-Length, Date, Connection, Keep-Alive,
+// Transfer-Encoding).
 //
 // Prints TAP: one line per (method, path template, status) group, the ajv
 // errors and the offending body under a failing one, then how many
@@ -38,6 +51,9 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 const UNROUTED = 'RouteNotFound';
 const WRONG_METHOD = 'MethodNotAllowed';
 const MAX_ERRORS = 5;       // ajv errors shown per failing response
+const EVERY_ANSWER = 'x-response-headers';
+const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'date', 'connection',
+  'keep-alive', 'transfer-encoding']);
 const MAX_SHOWN = 3;        // failing responses shown per group
 const BODY_SHOWN = 400;     // characters of a body shown
 
@@ -157,6 +173,43 @@ function matchMediaType (content, ct) {
   return find(mt) ?? find(mt.replace(/\/.*/, '/*')) ?? find('*/*');
 }
 
+/** The headers an answer may carry: lower-case name -> { name, header, pointer }. */
+function headerSpecs (response, responsePointer) {
+  const specs = new Map();
+  for (const [name, h] of Object.entries(spec[EVERY_ANSWER] || {}))
+    specs.set(name.toLowerCase(), { name, header: h, pointer: `#/${EVERY_ANSWER}/${escapePointer(name)}` });
+  for (const [name, h] of Object.entries(response?.headers || {})) {
+    const [header, pointer] = deref(h, `${responsePointer}/headers/${escapePointer(name)}`);
+    specs.set(name.toLowerCase(), { name, header, pointer });
+  }
+  return specs;
+}
+
+/** The errors of an answer's headers against what the response describes. */
+function checkHeaders (headers, response, responsePointer) {
+  const errors = [];
+  const specs = headerSpecs(response, responsePointer);
+  const got = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)]));
+  for (const [key, { name, header, pointer }] of specs) {
+    if (!got.has(key)) {
+      if (header?.required) errors.push(`header ${name} is required, and did not come`);
+      continue;
+    }
+    if (!header?.schema) continue;
+    const [schema] = deref(header.schema, `${pointer}/schema`);
+    const raw = got.get(key);
+    const numeric = schema && (schema.type === 'integer' || schema.type === 'number');
+    const value = numeric && /^-?[0-9]+(\.[0-9]+)?$/.test(raw) ? Number(raw) : raw;
+    const validate = validatorFor(`${pointer}/schema`);
+    if (!validate(value))
+      errors.push(`header ${name}: ${JSON.stringify(raw)} ${validate.errors.map((e) => e.message).join('; ')}`);
+  }
+  for (const [key, value] of got)
+    if (!specs.has(key) && !TRANSPORT_HEADERS.has(key))
+      errors.push(`header ${key} (${JSON.stringify(value)}) is not described for this response`);
+  return errors;
+}
+
 // Every schema of every response compiles (strict), exercised or not.
 const compileErrors = [];
 const documented = [];    // [label, groupKey] of every operation x status
@@ -172,6 +225,9 @@ for (const [template, item] of Object.entries(spec.paths || {})) {
           const p = `${ptr}/content/${escapePointer(mt)}/schema`;
           try { validatorFor(p); } catch (e) { compileErrors.push(`${p}: ${e.message}`); }
         }
+      for (const h of headerSpecs(r, ptr).values())
+        if (h.header?.schema)
+          try { validatorFor(`${h.pointer}/schema`); } catch (e) { compileErrors.push(`${h.pointer}/schema: ${e.message}`); }
     }
   }
 }
@@ -225,10 +281,13 @@ function checkExchange (x) {
   if (errors.length) return { key: label, label, errors };
 
   const [response, ptr] = deref(atPointer(responsePointer), responsePointer);
+  if (x.headers && typeof x.headers === 'object')
+    errors.push(...checkHeaders(x.headers, response, ptr));
   const body = typeof x.body === 'string' ? x.body : '';
   const content = response?.content;
   if (!content || Object.keys(content).length === 0) {
-    if (body !== '') errors.push(`the ${status} response documents no content, but a body came`);
+    // (HEAD has no body: a client may record its headers instead)
+    if (body !== '' && method !== 'HEAD') errors.push(`the ${status} response documents no content, but a body came`);
     return { key: label, label, errors };
   }
   const mt = matchMediaType(content, x.content_type);

@@ -113,17 +113,26 @@ api() {
 api_as() {
   local key=$1 method=$2 path=$3
   shift 3
-  local out="$BATS_TEST_TMPDIR/body" meta auth=()
+  local out="$BATS_TEST_TMPDIR/body" headers="$BATS_TEST_TMPDIR/headers" meta auth=()
   [ -n "$key" ] && auth=(-H "Authorization: Bearer $key")
   : >"$out"                   # curl leaves the file alone when there is no body
-  meta=$(curl -sS -X "$method" -o "$out" -D "$BATS_TEST_TMPDIR/headers" \
+  : >"$headers"               # nor the headers of an earlier answer
+  meta=$(curl -sS -X "$method" -o "$out" -D "$headers" \
     -w '%{http_code} %{content_type}' "${auth[@]}" "$@" "$RISKD_URL$path")
   code=${meta%% *}
   ctype=${meta#* }
   body=$(cat "$out")
   if [ -n "${RISKD_CONTRACT_LOG:-}" ]; then
+    # headers: those of the final answer (after any "100 Continue"), by
+    # lower-case name, repeated ones joined with ", "; null when none came
     jq -cn --arg m "$method" --arg p "$path" --argjson s "$code" --arg t "$ctype" \
-      --rawfile b "$out" '{method: $m, path: $p, status: $s, content_type: $t, body: $b}' \
+      --rawfile b "$out" --rawfile h "$headers" '
+      ($h | gsub("\r"; "") | split("\n\n") | map(select(startswith("HTTP/"))) | last) as $last
+      | {method: $m, path: $p, status: $s, content_type: $t, body: $b,
+         headers: (if $last == null then null else
+           reduce ($last | split("\n")[1:][] | capture("^(?<k>[^:]+):[ \t]*(?<v>.*?)[ \t]*$")) as $x
+             ({}; ($x.k | ascii_downcase) as $k | .[$k] = (if .[$k] then .[$k] + ", " + $x.v else $x.v end))
+         end)}' \
       >>"$RISKD_CONTRACT_LOG"
   fi
 }

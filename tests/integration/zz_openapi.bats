@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # openapi.yaml: served as built, passes the linter, agrees with the route
 # table and the problem table, and describes every answer the earlier
-# suites recorded in the contract log. Named zz_ so that bats runs it last,
-# once the log is complete.
+# suites recorded in the contract log (bodies and headers). Named zz_ so
+# that bats runs it last, once the log is complete.
 
 load helpers
 
@@ -50,8 +50,9 @@ routes_in_code() {
   sed -nE 's/^ *\{ *HTTP_([A-Z]+), *"([^"]+)".*/\1 \2/p' "$ROOT/server/routes.c" | sort
 }
 
-# Every operation of openapi.yaml as "METHOD /template", sorted.
-routes_in_spec() {
+# Every operation of openapi.yaml as "METHOD /template", sorted, CORS
+# preflights included.
+operations_in_spec() {
   awk '
     /^paths:/ { p = 1; next }
     p && /^[^ #]/ { exit }
@@ -59,6 +60,24 @@ routes_in_spec() {
     p && /^    (get|put|post|delete|patch|head|options|trace):/ {
       m = $1; sub(/:$/, "", m); print toupper(m), path
     }' "$ROOT/openapi.yaml" | sort
+}
+
+# The routes of openapi.yaml as "METHOD /template": every operation but the
+# OPTIONS ones. server/routes.c has no OPTIONS route: the router answers a
+# preflight (with --cors-origins) on every path of the table, and openapi.yaml
+# describes it as an `options` operation of every path.
+routes_in_spec() {
+  operations_in_spec | grep -v '^OPTIONS '
+}
+
+# The paths of server/routes.c, each once, sorted.
+paths_in_code() {
+  routes_in_code | cut -d' ' -f2 | sort -u
+}
+
+# The paths of openapi.yaml that have an `options` operation, sorted.
+preflights_in_spec() {
+  operations_in_spec | sed -n 's/^OPTIONS //p' | sort
 }
 
 # "METHOD /pattern NEED" of every route: NEED is `open` for the routes
@@ -77,9 +96,15 @@ needs_in_code() {
       done | sort
 }
 
-# The same, from the security requirements of openapi.yaml.
+# The same, from the security requirements of openapi.yaml (preflights
+# apart: they are checked on their own).
 needs_in_spec() {
-  node "$CONTRACT/security.mjs" "$ROOT/openapi.yaml" | sort
+  node "$CONTRACT/security.mjs" "$ROOT/openapi.yaml" | grep -v '^OPTIONS ' | sort
+}
+
+# "GET /template" of the routes whose 200 has an ETag in openapi.yaml.
+etag_routes_in_spec() {
+  node "$CONTRACT/etags.mjs" "$ROOT/openapi.yaml" | sort
 }
 
 # Every route that needs a key, as "METHOD /pattern SCOPE".
@@ -157,6 +182,13 @@ example_path() {
   diff <(routes_in_code) <(routes_in_spec) \
     || { echo "< only in server/routes.c, > only in openapi.yaml" >&2; false; }
   [ "$(routes_in_code | wc -l)" -gt 0 ]
+}
+
+@test "every path of server/routes.c has a CORS preflight (options) in openapi.yaml, open, and no other path has one" {
+  diff <(paths_in_code) <(preflights_in_spec) \
+    || { echo "< a path of server/routes.c without options, > options on a path routes.c lacks" >&2; false; }
+  run bash -c "node '$CONTRACT/security.mjs' '$ROOT/openapi.yaml' | grep '^OPTIONS ' | grep -v ' open\$'"
+  [ -z "$output" ] || { echo "preflights that need a key in openapi.yaml: $output" >&2; false; }
 }
 
 @test "every route needs the scope of server/routes.c in openapi.yaml, and the open routes are open" {
@@ -265,12 +297,81 @@ example_path() {
       esac
       [ -z "$(header RateLimit-Limit)" ]
       case $pattern in
-        /healthz|/readyz|/openapi.yaml) expect_status 200 ;;
+        /healthz|/readyz|/openapi.yaml|/metrics|/dashboard|/dashboard/\{file\}) expect_status 200 ;;
       esac
     done
     n=$((n + 1))
   done < <(needs_in_code)
-  [ "$n" -ge 3 ]    # /healthz, /readyz, /openapi.yaml by default
+  # /healthz, /dashboard, /dashboard/{file} always; /readyz, /metrics,
+  # /openapi.yaml by default
+  [ "$n" -ge 6 ]
+}
+
+@test "the routes whose 200 has an ETag in openapi.yaml send one and a 304 to it; the others send none" {
+  local epoch n=0
+  epoch=$(curl -sSf "$RISKD_URL/readyz" | jq -er .checks.engine.epoch)
+  while read -r method pattern need; do
+    [ "$method" = GET ] || continue
+    path=$(example_path "$pattern")
+    [ "$pattern" = /v1/scores/changes ] && path+="?since=$epoch"
+    api GET "$path"
+    expect_status 200 || { echo "GET $path" >&2; false; }
+    tag=$(header ETag)
+    if grep -qxF "GET $pattern" <(etag_routes_in_spec); then
+      [ -n "$tag" ] || { echo "GET $path: no ETag" >&2; false; }
+      [ "$(header Cache-Control)" = "private, no-cache" ]
+      api GET "$path" -H "If-None-Match: $tag"
+      expect_status 304 || { echo "GET $path with If-None-Match: $tag" >&2; false; }
+      [ -z "$body" ]
+      [ "$(header ETag)" = "$tag" ]
+      api HEAD "$path" -I -H "If-None-Match: \"zz-other\", $tag"
+      expect_status 304 || { echo "HEAD $path with If-None-Match: \"zz-other\", $tag" >&2; false; }
+      api GET "$path" -H 'If-None-Match: "zz-other"'
+      expect_status 200
+      n=$((n + 1))
+    else
+      [ -z "$tag" ] || { echo "GET $path: ETag $tag, which openapi.yaml does not describe" >&2; false; }
+    fi
+  done < <(needs_in_code)
+  [ "$n" -eq "$(etag_routes_in_spec | wc -l)" ]
+}
+
+@test "every path: a CORS preflight is 204 with --cors-origins, 405 without; answers to an allowed origin carry CORS headers" {
+  local cors_port=$((PORT + 100)) origin=https://zz-openapi.example
+  riskd_start openapi "$cors_port" --cors-origins "$origin"
+  local cors_url=$RISKD_URL plain_url="http://127.0.0.1:$PORT"
+  while read -r method pattern need; do
+    path=$(example_path "$pattern")
+    RISKD_URL=$cors_url
+    api_as "" OPTIONS "$path" -H "Origin: $origin" -H "Access-Control-Request-Method: $method" \
+      -H 'Access-Control-Request-Headers: authorization, if-none-match'
+    expect_status 204 || { echo "OPTIONS $path" >&2; false; }
+    [ -z "$body" ]
+    [ "$(header Access-Control-Allow-Origin)" = "$origin" ]
+    [[ ", $(header Access-Control-Allow-Methods), " == *", $method, "* ]] \
+      || { echo "OPTIONS $path: Access-Control-Allow-Methods $(header Access-Control-Allow-Methods)" >&2; false; }
+    # no preflight: another origin, or no Access-Control-Request-Method
+    api_as "" OPTIONS "$path" -H 'Origin: https://zz-other.example' -H "Access-Control-Request-Method: $method"
+    expect_problem 405 method_not_allowed
+    [ -z "$(header Access-Control-Allow-Origin)" ]
+    api_as "" OPTIONS "$path" -H "Origin: $origin"
+    expect_problem 405 method_not_allowed
+    [ "$(header Access-Control-Allow-Origin)" = "$origin" ]
+    # the answer itself, to the allowed origin
+    if [ "$method" = GET ]; then
+      api GET "$path" -H "Origin: $origin"
+      [ "$code" -lt 500 ] || { echo "GET $path: $code $body" >&2; false; }
+      [ "$(header Access-Control-Allow-Origin)" = "$origin" ]
+      [ "$(header Vary)" = Origin ]
+    fi
+    # CORS off: every OPTIONS is a 405
+    RISKD_URL=$plain_url
+    api_as "" OPTIONS "$path" -H "Origin: $origin" -H "Access-Control-Request-Method: $method"
+    expect_problem 405 method_not_allowed
+    [ -z "$(header Access-Control-Allow-Origin)" ]
+  done < <(needs_in_code)
+  RISKD_URL=$plain_url
+  riskd_stop "$cors_port"
 }
 
 @test "every answer recorded by the integration suites matches openapi.yaml" {
