@@ -80,4 +80,4 @@ clean:
 
 # libFuzzer harnesses: make fuzz (FUZZ_SECONDS each), fuzz-ci (short),
 # fuzz-regress (the kept crash inputs only). See tests/fuzz/README.md.
-include tests/fuzz/fuzz.mk
+-include tests/fuzz/fuzz.mk

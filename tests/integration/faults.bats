@@ -73,7 +73,12 @@ load_risk() {
     sleep 0.2
   done
   [ "$(jq -r .cached <<<"$body")" = true ]
-  api_as "" GET /readyz
+  # riskd retries Redis a second after a failure: ready again soon after
+  for _ in $(seq 50); do
+    api_as "" GET /readyz
+    [ "$(jq -r .status <<<"$body")" = ready ] && break
+    sleep 0.1
+  done
   [ "$(jq -r .status <<<"$body")" = ready ]
   grep -q '"redis unreachable"' "$BATS_FILE_TMPDIR"/riskd-faults-$((BASE + 100)).log
   grep -q '"redis reachable"' "$BATS_FILE_TMPDIR"/riskd-faults-$((BASE + 100)).log
