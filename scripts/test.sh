@@ -10,7 +10,8 @@
 # first on the normal build, then again built with AddressSanitizer and
 # UndefinedBehaviorSanitizer (riskd's leaks are checked by LeakSanitizer
 # when each server stops). RISKD_TEST_PASSES=normal|asan|"normal asan";
-# RISKD_TEST_SUITES="risk imports" runs only those integration suites.
+# RISKD_TEST_SUITES="risk imports" runs only those integration suites,
+# RISKD_TEST_JOBS of them at a time.
 # Then, once: the Docker checks and a short fuzzing run of every harness
 # (RISKD_TEST_EXTRAS="docker fuzz"; set it empty to skip them).
 # Ends with one line: "N passed, N failed".
@@ -55,6 +56,34 @@ prepare_template() {
     && export RISKD_KEY
 }
 
+# run_integration OUT: the integration suites (RISKD_TEST_SUITES, or all),
+# RISKD_TEST_JOBS of them at a time (default: cores + 1, as much of their
+# time is spent waiting on servers), the slowest first, each on its own
+# ports, database and Redis database; then zz_contract.bats alone, as it
+# checks what every other suite recorded. OUT.tap gets every suite's TAP,
+# in name order.
+slowest_first="openapi determinism faults dashboard"
+run_integration() {
+  local out=$1 jobs=${RISKD_TEST_JOBS:-$(($(nproc) + 1))} suite names=() order=()
+  if [ -n "${RISKD_TEST_SUITES:-}" ]; then names=($RISKD_TEST_SUITES)
+  else names=($(cd tests/integration && ls *.bats | sed 's/\.bats$//')); fi
+  for suite in $slowest_first; do
+    [[ " ${names[*]} " == *" $suite "* ]] && order+=("$suite")
+  done
+  for suite in "${names[@]}"; do
+    [[ " $slowest_first zz_contract " == *" $suite "* ]] || order+=("$suite")
+  done
+  rm -rf "$out.d" && mkdir -p "$out.d"
+  for suite in "${order[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+    bats --tap --timing "tests/integration/$suite.bats" >"$out.d/$suite.tap" 2>&1 &
+  done
+  wait
+  [[ " ${names[*]} " == *" zz_contract "* ]] \
+    && bats --tap --timing tests/integration/zz_contract.bats >"$out.d/zz_contract.tap" 2>&1
+  for suite in "${names[@]}"; do cat "$out.d/$suite.tap"; done >"$out.tap"
+}
+
 for pass in $passes; do
   if [ "$pass" = asan ]; then build=build-asan make_args=(SANITIZE=1); else build=build make_args=(); fi
   echo "== $pass build"
@@ -82,10 +111,8 @@ for pass in $passes; do
   done
   echo "== $pass: integration tests"
   export RISKD_CONTRACT_LOG=$artifacts/$pass-contract.ndjson
-  : >"$RISKD_CONTRACT_LOG"
-  suites=(tests/integration)
-  [ -n "${RISKD_TEST_SUITES:-}" ] && suites=($(printf 'tests/integration/%s.bats ' $RISKD_TEST_SUITES))
-  bats --tap "${suites[@]}" >"$artifacts/$pass-integration.tap" 2>&1
+  rm -rf "${RISKD_CONTRACT_LOG%.ndjson}.d" && mkdir -p "${RISKD_CONTRACT_LOG%.ndjson}.d"
+  run_integration "$artifacts/$pass-integration"
   grep -E '^(not ok|#)' "$artifacts/$pass-integration.tap" | sed 's/^/  /' | head -n 200
   count_tap "$artifacts/$pass-integration.tap"
   echo "  integration: $(grep -c '^ok ' "$artifacts/$pass-integration.tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-integration.tap") not ok"

@@ -5,7 +5,7 @@
 //
 // Prints "GET /template" for every GET operation whose 200 response
 // describes an ETag header (and so takes If-None-Match and answers 304),
-// sorted. zz_openapi.bats checks that exactly these routes send a tag, and
+// sorted. openapi.bats checks that exactly these routes send a tag, and
 // a 304 to it.
 
 import { readFileSync } from 'node:fs';

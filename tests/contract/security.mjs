@@ -8,7 +8,7 @@
 // the document's) are empty or allow no credentials at all (`{}`), the
 // scope when the one requirement is one scope of the bearerAuth scheme,
 // and the requirements as JSON otherwise (which no route of riskd has:
-// the bats suite then reports it as a difference). zz_openapi.bats compares
+// the bats suite then reports it as a difference). openapi.bats compares
 // it with the scopes of server/routes.c and the open routes riskd reports.
 
 import { readFileSync } from 'node:fs';

@@ -7,7 +7,7 @@ load helpers
 RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   db_create auth
   riskd_start auth "$PORT"
 }

@@ -16,7 +16,7 @@ RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 # Widest paths into T, per key: RONIN -A-> T (min 100, 60 = 60),
 # RONIN -B-> T (30), RONIN -> T (20).
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   export A=$(eth_addr 0xa1) B=$(eth_addr 0xb1) T=$(eth_addr 0x71) Q=$(eth_addr 0x91) Z=$(eth_addr 0x21)
   db_create batch_trace
   riskd_start batch_trace "$PORT"

@@ -18,7 +18,7 @@ CSP="default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'
 RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   # The browser test's tools (tests/browser/package.json: playwright-core
   # only, which downloads no browser), installed once from the lock file;
   # again when the lock file is newer than the install.
@@ -58,18 +58,6 @@ setup() {
   RISKD_URL="http://127.0.0.1:$PORT"
 }
 
-# fetch PATH [curl args...]: GET without a key; sets $code, $ctype, $body
-# (also in $BATS_TEST_TMPDIR/body, headers in $BATS_TEST_TMPDIR/headers).
-fetch() {
-  local path=$1 meta
-  shift
-  meta=$(curl -sS -o "$BATS_TEST_TMPDIR/body" -D "$BATS_TEST_TMPDIR/headers" \
-    -w '%{http_code} %{content_type}' "$@" "$RISKD_URL$path")
-  code=${meta%% *}
-  ctype=${meta#* }
-  body=$(cat "$BATS_TEST_TMPDIR/body")
-}
-
 # The content type riskd gives a web/ file.
 type_of() {
   case $1 in
@@ -90,13 +78,13 @@ type_of() {
 }
 
 @test "GET /dashboard: the page, without a key, as HTML under its Content-Security-Policy" {
-  fetch /dashboard
+  api_as "" GET /dashboard
   expect_status 200
   [ "$ctype" = "text/html; charset=utf-8" ] || { echo "content type $ctype" >&2; false; }
   [ "$(header Content-Security-Policy)" = "$CSP" ] || { echo "CSP: $(header Content-Security-Policy)" >&2; false; }
   [ "$(header X-Content-Type-Options)" = nosniff ]
   [ -n "$(header ETag)" ]
-  cmp "$BATS_TEST_TMPDIR/body" "$ROOT/web/dashboard.html" \
+  cmp "$API_BODY" "$ROOT/web/dashboard.html" \
     || { echo "the binary serves another dashboard.html: rebuild riskd" >&2; false; }
   # what the policy would block: inline scripts, styles and handlers
   grep -q '<script src="/dashboard/app.js"' <<<"$body"
@@ -106,10 +94,10 @@ type_of() {
 }
 
 @test "GET /dashboard with If-None-Match: 304 that keeps the page's Content-Security-Policy" {
-  fetch /dashboard
+  api_as "" GET /dashboard
   local etag
   etag=$(header ETag)
-  fetch /dashboard -H "If-None-Match: $etag"
+  api_as "" GET /dashboard -H "If-None-Match: $etag"
   expect_status 304
   # A browser updates the headers it cached from a 304's: another policy
   # here (the API's default-src 'none') blocks the page's own script and
@@ -123,31 +111,31 @@ type_of() {
   for f in "$ROOT"/web/*.html "$ROOT"/web/*.js "$ROOT"/web/*.css "$ROOT"/web/*.svg; do
     [ -e "$f" ] || continue
     name=${f##*/}
-    fetch "/dashboard/$name"
+    api_as "" GET "/dashboard/$name"
     expect_status 200
     [ "$ctype" = "$(type_of "$name")" ] || { echo "$name: content type $ctype" >&2; false; }
     [ "$(header Content-Security-Policy)" = "$CSP" ] || { echo "$name: CSP $(header Content-Security-Policy)" >&2; false; }
-    cmp "$BATS_TEST_TMPDIR/body" "$f" || { echo "$name differs from web/: rebuild riskd" >&2; false; }
+    cmp "$API_BODY" "$f" || { echo "$name differs from web/: rebuild riskd" >&2; false; }
     n=$((n + 1))
   done
   [ "$n" -ge 3 ]
   for name in nope.js app.jsx README.md Makefile .hidden.js; do
-    fetch "/dashboard/$name"
+    api_as "" GET "/dashboard/$name"
     [ "$code" = 404 ] || { echo "/dashboard/$name: $code" >&2; false; }
     [[ "$ctype" == application/problem+json* ]]
     [ "$(jq -r .code <<<"$body")" = route_not_found ]
   done
   # nothing outside web/, however the name is spelled
   for name in ..%2FMakefile ..%2f..%2fetc%2fpasswd %2e%2e%2fopenapi.yaml App.js; do
-    fetch "/dashboard/$name"
+    api_as "" GET "/dashboard/$name"
     [ "$code" -ge 400 ] && [ "$code" -lt 500 ] || { echo "/dashboard/$name: $code" >&2; false; }
   done
 }
 
 @test "the page needs no key, the API it calls does" {
-  fetch /dashboard/app.js
+  api_as "" GET /dashboard/app.js
   expect_status 200
-  fetch /v1/stats
+  api_as "" GET /v1/stats
   [ "$code" = 401 ]
   [ -n "$(header WWW-Authenticate)" ]
 }

@@ -16,7 +16,7 @@ flows() {   # flows FILE: posts a CSV of flows, fails unless all are stored
 # Setup, in USD: t1 RONIN -> A 100, t2 C -> A 300: A's exposure is 0.25
 # to each of RONIN's keys (hack, sanctions): 100 * (1 - 0.75^2) = 43.75.
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   export A=$(eth_addr 0xa1) C=$(eth_addr 0xc1) X=$(eth_addr 0xe1)
   db_create dashboards
   riskd_start dashboards "$PORT"

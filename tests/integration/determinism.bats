@@ -47,7 +47,6 @@ answers() {
 }
 
 setup_file() {
-  export BASE=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
   db_create determinism_a
   db_create determinism_b
   make_flows >"$BATS_FILE_TMPDIR/rows"
@@ -65,19 +64,19 @@ teardown_file() {
 }
 
 @test "import order A into one database (1 worker), order B into another (4 workers)" {
-  riskd_start determinism_a $((BASE + 100)) --workers 1
+  riskd_start determinism_a $(suite_port 1) --workers 1
   import_rows "$BATS_FILE_TMPDIR/a.aa"
   api POST /v1/labels -H 'Content-Type: text/csv' --data-binary @"$BATS_FILE_TMPDIR/labels.csv"
   import_rows "$BATS_FILE_TMPDIR/a.ab"
-  riskd_start determinism_b $((BASE + 101)) --workers 4
+  riskd_start determinism_b $(suite_port 2) --workers 4
   import_rows "$BATS_FILE_TMPDIR/b.ab"
   import_rows "$BATS_FILE_TMPDIR/b.aa"
   api POST /v1/labels -H 'Content-Type: text/csv' --data-binary @"$BATS_FILE_TMPDIR/labels.csv"
 }
 
 @test "both give byte-identical answers for all 300 addresses under both models" {
-  RISKD_URL=http://127.0.0.1:$((BASE + 100)) answers >"$BATS_FILE_TMPDIR/answers.a"
-  RISKD_URL=http://127.0.0.1:$((BASE + 101)) answers >"$BATS_FILE_TMPDIR/answers.b"
+  RISKD_URL=http://127.0.0.1:$(suite_port 1) answers >"$BATS_FILE_TMPDIR/answers.a"
+  RISKD_URL=http://127.0.0.1:$(suite_port 2) answers >"$BATS_FILE_TMPDIR/answers.b"
   [ "$(wc -l <"$BATS_FILE_TMPDIR/answers.a")" -eq 600 ]
   # the case is not trivial: many addresses are tainted, at several levels
   [ "$(jq -r 'select(.score > 0) | .address' "$BATS_FILE_TMPDIR/answers.a" | sort -u | wc -l)" -gt 100 ]
@@ -86,7 +85,7 @@ teardown_file() {
 }
 
 @test "database A served by 4 workers gives the same bytes as with 1" {
-  riskd_start determinism_a $((BASE + 102)) --workers 4
-  RISKD_URL=http://127.0.0.1:$((BASE + 102)) answers >"$BATS_FILE_TMPDIR/answers.a4"
+  riskd_start determinism_a $(suite_port 3) --workers 4
+  RISKD_URL=http://127.0.0.1:$(suite_port 3) answers >"$BATS_FILE_TMPDIR/answers.a4"
   diff "$BATS_FILE_TMPDIR/answers.a" "$BATS_FILE_TMPDIR/answers.a4"
 }

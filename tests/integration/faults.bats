@@ -8,12 +8,11 @@ load helpers
 RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 
 setup_file() {
-  export BASE=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
   # under the project's .run/: the postgres user must be able to reach it
-  export PGP=$((${RISKD_PORT_BASE:-18100} + 36000))
+  export PGP=$(suite_port 8)
   export SVC="$BATS_TEST_DIRNAME/../../.run/faults-$PGP"
   rm -rf "$SVC"
-  export RDP=$((${RISKD_PORT_BASE:-18100} + 43000))
+  export RDP=$(suite_port 9)
   "$BATS_TEST_DIRNAME/../../scripts/services.sh" start "$SVC" "$PGP" "$RDP" >/dev/null
   export OWN_PG="postgresql://riskd@127.0.0.1:$PGP" OWN_REDIS="redis://127.0.0.1:$RDP/0"
   psql "$OWN_PG/postgres" -qc "CREATE DATABASE faults TEMPLATE template0" >/dev/null
@@ -51,14 +50,15 @@ load_risk() {
 }
 
 @test "Redis goes away: answers keep coming from the engine, /readyz says degraded, riskd reconnects" {
-  start $((BASE + 100))
-  RISKD_URL="http://127.0.0.1:$((BASE + 100))"
+  start $(suite_port 1)
+  RISKD_URL="http://127.0.0.1:$(suite_port 1)"
   : >"$BATS_TEST_TMPDIR/before"; : >"$BATS_TEST_TMPDIR/during"; : >"$BATS_TEST_TMPDIR/after"
   load_risk "$BATS_TEST_TMPDIR/before" 2
   redis-cli -p "$RDP" shutdown nosave >/dev/null 2>&1 || true
   load_risk "$BATS_TEST_TMPDIR/during" 3
   api_as "" GET /readyz
-  [ "$(jq -r '[.status, .checks.redis, .checks.postgres] | join(",")' <<<"$body")" = degraded,unreachable,ok ]
+  [ "$(jq -r '[.status, .checks.redis, .checks.postgres] | join(",")' <<<"$body")" = degraded,unreachable,ok ] \
+    || { echo "readyz with Redis down: $code $body" >&2; return 1; }
   pg_start                                          # starts Redis again (PostgreSQL is up)
   load_risk "$BATS_TEST_TMPDIR/after" 3
   during=$(wc -l <"$BATS_TEST_TMPDIR/during")
@@ -80,12 +80,12 @@ load_risk() {
     sleep 0.1
   done
   [ "$(jq -r .status <<<"$body")" = ready ]
-  grep -q '"redis unreachable"' "$BATS_FILE_TMPDIR"/riskd-faults-$((BASE + 100)).log
-  grep -q '"redis reachable"' "$BATS_FILE_TMPDIR"/riskd-faults-$((BASE + 100)).log
+  grep -q '"redis unreachable"' "$BATS_FILE_TMPDIR"/riskd-faults-$(suite_port 1).log
+  grep -q '"redis reachable"' "$BATS_FILE_TMPDIR"/riskd-faults-$(suite_port 1).log
 }
 
 @test "PostgreSQL goes away: reads answered, writes 503 with Retry-After, nothing acknowledged lost" {
-  RISKD_URL="http://127.0.0.1:$((BASE + 100))"
+  RISKD_URL="http://127.0.0.1:$(suite_port 1)"
   export RISKD_KEY=$KEY
   # acknowledged before the outage: flows and screenings
   ok_flows=0 ok_screenings=0
@@ -101,10 +101,11 @@ load_risk() {
   [ "$ok_flows" = 20 ] && [ "$ok_screenings" = 20 ]
   flows_before=$(pg "SELECT count(*) FROM flows") screenings_before=$(pg "SELECT count(*) FROM screenings")
   pg_stop
-  reads=0
+  reads=0 statuses=
   for i in $(seq 30); do
     api GET "/v1/addresses/eth/$(eth_addr $((0xf000 + i % 20)))/risk"
     [ "$code" = 200 ] && reads=$((reads + 1))
+    [ "$code" = 200 ] || statuses+=" $code:$(jq -r .code <<<"$body")"
   done
   api GET /v1/scores
   expect_status 200
@@ -118,7 +119,7 @@ load_risk() {
   api_as "" GET /readyz
   [ "$(jq -r '[.status, .checks.postgres] | join(",")' <<<"$body")" = degraded,unreachable ]
   echo "# PostgreSQL down: $reads of 30 risk reads answered; writes refused with 503" >&3
-  [ "$reads" = 30 ]
+  [ "$reads" = 30 ] || { echo "reads not answered:$statuses" >&2; return 1; }
   pg_start
   # back, without restarting riskd
   for _ in $(seq 50); do
@@ -139,7 +140,7 @@ load_risk() {
 }
 
 @test "SIGTERM during an import and screenings: acknowledged rows all there, exit 0 in bounded time" {
-  port=$((BASE + 101))
+  port=$(suite_port 2)
   start "$port"
   RISKD_URL="http://127.0.0.1:$port"
   export RISKD_KEY=$KEY

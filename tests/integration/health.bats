@@ -4,7 +4,7 @@
 load helpers
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   db_create health
   riskd_start health "$PORT"
 }
@@ -41,9 +41,9 @@ setup() {
 }
 
 @test "a known route with the wrong method is a 405 with Allow" {
-  api DELETE /v1/incidents -D "$BATS_TEST_TMPDIR/headers"
+  api DELETE /v1/incidents
   expect_problem 405 method_not_allowed
-  grep -qi '^Allow: GET, HEAD' "$BATS_TEST_TMPDIR/headers"
+  grep -qi '^Allow: GET, HEAD' "$API_HEADERS"
   api PUT /v1/flows
   expect_problem 405 method_not_allowed
 }

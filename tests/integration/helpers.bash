@@ -20,6 +20,12 @@ suite_index() {
   echo 60
 }
 
+# suite_port K: the suite's K-th port (0-9), from RISKD_PORT_BASE up, ten
+# a suite, so that suites running side by side never share one.
+suite_port() {
+  echo $((${RISKD_PORT_BASE:-18100} + 10 * $(suite_index) + ${1:-0}))
+}
+
 # db_create NAME: a fresh database cloned from the seeded template, with a
 # graph id of its own (cache keys must not collide between clones).
 db_create() {
@@ -102,49 +108,50 @@ riskd_pid() {
 }
 
 # api METHOD PATH [curl args...]: one request to RISKD_URL with the suite's
-# API key (RISKD_KEY, every scope). Sets $code, $ctype and $body (also in
-# $BATS_TEST_TMPDIR/body, headers in $BATS_TEST_TMPDIR/headers); logs the
-# exchange for the contract check.
+# API key (RISKD_KEY, every scope). Sets $code, $ctype and $body, and the
+# files that hold the body and the headers ($API_BODY, $API_HEADERS); records
+# the exchange for the contract check.
 api() {
   api_as "$RISKD_KEY" "$@"
 }
 
 # api_as KEY METHOD PATH [curl args...]: the same with another key ("" for none).
+#
+# With RISKD_CONTRACT_LOG (LOG.ndjson), each exchange is kept under LOG.d/
+# as NAME.meta (method, path, status, content type), NAME.body and
+# NAME.headers, NAME ordered by time; tests/contract/collect.mjs turns them
+# into LOG.ndjson. No process is spawned here but curl: the suites make
+# thousands of requests, and a fork costs milliseconds on small machines.
 api_as() {
   local key=$1 method=$2 path=$3
   shift 3
-  local out="$BATS_TEST_TMPDIR/body" headers="$BATS_TEST_TMPDIR/headers" meta auth=()
+  local meta auth=()
   [ -n "$key" ] && auth=(-H "Authorization: Bearer $key")
-  : >"$out"                   # curl leaves the file alone when there is no body
-  : >"$headers"               # nor the headers of an earlier answer
-  meta=$(curl -sS -X "$method" -o "$out" -D "$headers" \
+  API_BODY=$BATS_TEST_TMPDIR/body API_HEADERS=$BATS_TEST_TMPDIR/headers
+  if [ -n "${RISKD_CONTRACT_LOG:-}" ]; then
+    API_N=$((${API_N:-0} + 1))
+    API_RECORD=${RISKD_CONTRACT_LOG%.ndjson}.d/${EPOCHREALTIME/[.,]/}-$BASHPID-$API_N
+    API_BODY=$API_RECORD.body API_HEADERS=$API_RECORD.headers
+  fi
+  : >"$API_BODY"              # curl leaves the file alone when there is no body
+  : >"$API_HEADERS"           # nor the headers of an earlier answer
+  meta=$(curl -sS -X "$method" -o "$API_BODY" -D "$API_HEADERS" \
     -w '%{http_code} %{content_type}' "${auth[@]}" "$@" "$RISKD_URL$path")
   code=${meta%% *}
   ctype=${meta#* }
-  body=$(cat "$out")
-  if [ -n "${RISKD_CONTRACT_LOG:-}" ]; then
-    # headers: those of the final answer (after any "100 Continue"), by
-    # lower-case name, repeated ones joined with ", "; null when none came
-    jq -cn --arg m "$method" --arg p "$path" --argjson s "$code" --arg t "$ctype" \
-      --rawfile b "$out" --rawfile h "$headers" '
-      ($h | gsub("\r"; "") | split("\n\n") | map(select(startswith("HTTP/"))) | last) as $last
-      | {method: $m, path: $p, status: $s, content_type: $t, body: $b,
-         headers: (if $last == null then null else
-           reduce ($last | split("\n")[1:][] | capture("^(?<k>[^:]+):[ \t]*(?<v>.*?)[ \t]*$")) as $x
-             ({}; ($x.k | ascii_downcase) as $k | .[$k] = (if .[$k] then .[$k] + ", " + $x.v else $x.v end))
-         end)}' \
-      >>"$RISKD_CONTRACT_LOG"
-  fi
+  body=$(<"$API_BODY")
+  [ -n "${RISKD_CONTRACT_LOG:-}" ] && printf '%s\n' "$method" "$path" "$code" "$ctype" >"$API_RECORD.meta"
+  return 0
 }
 
 # expect_problem STATUS CODE: the last answer is a problem document.
 expect_problem() {
   [ "$code" = "$1" ] || { echo "status $code, want $1: $body" >&2; return 1; }
   [[ "$ctype" == application/problem+json* ]] || { echo "content type $ctype" >&2; return 1; }
-  [ "$(jq -r .code <<<"$body")" = "$2" ] || { echo "code $(jq -r .code <<<"$body"), want $2" >&2; return 1; }
-  [ "$(jq -r .status <<<"$body")" = "$1" ]
-  [ "$(jq -r .type <<<"$body")" = "https://riskd.dev/problems/$2" ]
-  jq -e '.title | length > 0' <<<"$body" >/dev/null
+  local got
+  got=$(jq -r '[.code, .status, .type, (.title | length > 0)] | @tsv' <<<"$body")
+  [ "$got" = "$2	$1	https://riskd.dev/problems/$2	true" ] \
+    || { echo "problem (code, status, type, has a title) $got, want $2 $1: $body" >&2; return 1; }
 }
 
 # expect_status STATUS: the last answer has this status (body shown if not).
@@ -152,9 +159,30 @@ expect_status() {
   [ "$code" = "$1" ] || { echo "status $code, want $1: $body" >&2; return 1; }
 }
 
-# header NAME: a header of the last answer (case-insensitive name).
+# header NAME: a header of the last answer (case-insensitive name), the
+# first if it came more than once.
 header() {
-  grep -i "^$1:" "$BATS_TEST_TMPDIR/headers" | head -n 1 | cut -d: -f2- | sed 's/^ *//' | tr -d '\r'
+  local line name want=${1,,}
+  while IFS= read -r line; do
+    line=${line%$'\r'}
+    name=${line%%:*}
+    if [ "$name" != "$line" ] && [ "${name,,}" = "$want" ]; then
+      line=${line#*:}
+      echo "${line#"${line%%[! ]*}"}"
+      return 0
+    fi
+  done <"$API_HEADERS"
+}
+
+# contract_tools: the contract checkers' npm packages (tests/contract/
+# package.json), installed from the lock file once, and again when the lock
+# file is newer than the install.
+contract_tools() {
+  local dir=$BATS_TEST_DIRNAME/../contract
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] \
+     || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >&2
+  fi
 }
 
 # Deterministic test data: an eth address and a tx hash from a label.

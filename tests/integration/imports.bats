@@ -6,7 +6,7 @@
 load helpers
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   db_create imports
   riskd_start imports "$PORT"
   export S=$(eth_addr 0x51) D=$(eth_addr 0xd1)

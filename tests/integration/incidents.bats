@@ -5,7 +5,7 @@
 load helpers
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   db_create incidents
   riskd_start incidents "$PORT"
 }

@@ -9,7 +9,7 @@ load helpers
 RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 
 setup_file() {
-  export P1=$((${RISKD_PORT_BASE:-18100} + $(suite_index))) P2=$((${RISKD_PORT_BASE:-18100} + $(suite_index) + 100))
+  export P1=$(suite_port 0) P2=$(suite_port 1)
   db_create instances
   riskd_start instances "$P1"
   riskd_start instances "$P2"

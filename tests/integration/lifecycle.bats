@@ -47,7 +47,7 @@ load helpers
 @test "serve migrates at start-up and answers once the graph is loaded" {
   db_name=lifecycle_startup
   psql "$RISKD_PG/postgres" -qc "DROP DATABASE IF EXISTS $db_name" -qc "CREATE DATABASE $db_name"
-  port=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  port=$(suite_port 0)
   riskd_start "$db_name" "$port"
   api GET /readyz
   expect_status 200

@@ -6,7 +6,7 @@
 load helpers
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   db_create limits
   riskd_start limits "$PORT" --header-timeout 2 --connection-limit 20 --max-body 4096 \
     --max-import 100000

@@ -10,7 +10,7 @@ RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 RONIN_EIP55=0x098B716B8Aaf21512996dC57EB0615e2383E2f96
 
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   db_create risk
   riskd_start risk "$PORT"
   export A=$(eth_addr 0xa1) B=$(eth_addr 0xb1) C=$(eth_addr 0xc1)

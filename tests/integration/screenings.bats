@@ -12,7 +12,7 @@ RONIN=0x098b716b8aaf21512996dc57eb0615e2383e2f96
 #                                      score 100 * (1 - 0.75^2) = 43.75
 #   t3 RONIN -> D 100                  D: b 100, t = 100 per key: score 100
 setup_file() {
-  export PORT=$((${RISKD_PORT_BASE:-18100} + $(suite_index)))
+  export PORT=$(suite_port 0)
   export A=$(eth_addr 0xa1) C=$(eth_addr 0xc1) D=$(eth_addr 0xd1)
   db_create screenings
   riskd_start screenings "$PORT"
