@@ -36,6 +36,11 @@ export RISKD_PG="postgresql://riskd@127.0.0.1:$pg_port"
 export RISKD_REDIS_PORT=$redis_port RISKD_ARTIFACTS=$artifacts
 export PGOPTIONS="-c client_min_messages=warning"
 
+# phase TITLE: a heading, with the seconds the run has taken so far.
+phase() {
+  echo "== $* (at ${SECONDS} s)"
+}
+
 # Counts "ok" / "not ok" lines of TAP output.
 count_tap() {
   local log=$1
@@ -86,7 +91,7 @@ run_integration() {
 
 for pass in $passes; do
   if [ "$pass" = asan ]; then build=build-asan make_args=(SANITIZE=1); else build=build make_args=(); fi
-  echo "== $pass build"
+  phase "$pass build"
   if ! make -s -j"$(nproc)" "${make_args[@]}" all unit >"$artifacts/build-$pass.log" 2>&1; then
     cat "$artifacts/build-$pass.log"
     failed=$((failed + 1))
@@ -100,7 +105,7 @@ for pass in $passes; do
     failed=$((failed + 1))
     continue
   fi
-  echo "== $pass: unit tests"
+  phase "$pass: unit tests"
   for t in "$build"/tests/test_*; do
     "$t" >"$artifacts/$pass-$(basename "$t").tap" 2>&1
     sed 's/^/  /' "$artifacts/$pass-$(basename "$t").tap" | grep -E '^  (not ok|ok)' | grep -v '^  ok' || true
@@ -109,7 +114,7 @@ for pass in $passes; do
     count_tap "$artifacts/$pass-$(basename "$t").tap"
     echo "  $(basename "$t"): $(grep -c '^ok ' "$artifacts/$pass-$(basename "$t").tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-$(basename "$t").tap") not ok"
   done
-  echo "== $pass: integration tests"
+  phase "$pass: integration tests"
   export RISKD_CONTRACT_LOG=$artifacts/$pass-contract.ndjson
   rm -rf "${RISKD_CONTRACT_LOG%.ndjson}.d" && mkdir -p "${RISKD_CONTRACT_LOG%.ndjson}.d"
   run_integration "$artifacts/$pass-integration"
@@ -121,9 +126,9 @@ done
 # Once, not per pass: checks that build their own binaries.
 for extra in ${RISKD_TEST_EXTRAS-docker fuzz}; do
   case $extra in
-    docker) echo "== docker: compose schema, Dockerfile linters, the Dockerfile's steps on this host"
+    docker) phase "docker: compose schema, Dockerfile linters, the Dockerfile's steps on this host"
             tests/docker/check.sh >"$artifacts/docker.tap" 2>&1 ;;
-    fuzz)   echo "== fuzz: every libFuzzer harness, briefly (longer: make fuzz)"
+    fuzz)   phase "fuzz: every libFuzzer harness, briefly (longer: make fuzz)"
             make -s fuzz-ci >"$artifacts/fuzz.tap" 2>&1 ;;
     *) continue ;;
   esac
@@ -134,5 +139,6 @@ for extra in ${RISKD_TEST_EXTRAS-docker fuzz}; do
   echo "  $extra: $(grep -c '^ok ' "$artifacts/$extra.tap") ok, $(grep -c '^not ok ' "$artifacts/$extra.tap") not ok"
 done
 
+phase "done"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
