@@ -123,15 +123,21 @@ for pass in $passes; do
   echo "  integration: $(grep -c '^ok ' "$artifacts/$pass-integration.tap") ok, $(grep -c '^not ok ' "$artifacts/$pass-integration.tap") not ok"
 done
 
-# Once, not per pass: checks that build their own binaries.
+# Once, not per pass: checks that build their own binaries, side by side.
+extras=() pids=()
 for extra in ${RISKD_TEST_EXTRAS-docker fuzz}; do
   case $extra in
     docker) phase "docker: compose schema, Dockerfile linters, the Dockerfile's steps on this host"
-            tests/docker/check.sh >"$artifacts/docker.tap" 2>&1 ;;
+            tests/docker/check.sh >"$artifacts/docker.tap" 2>&1 & ;;
     fuzz)   phase "fuzz: every libFuzzer harness, briefly (longer: make fuzz)"
-            make -s fuzz-ci >"$artifacts/fuzz.tap" 2>&1 ;;
+            make -s fuzz-ci >"$artifacts/fuzz.tap" 2>&1 & ;;
     *) continue ;;
   esac
+  extras+=("$extra") pids+=($!)
+done
+for i in "${!extras[@]}"; do
+  extra=${extras[$i]}
+  wait "${pids[$i]}"
   # a check that failed without saying which test did still fails
   [ $? -ne 0 ] && ! grep -q '^not ok' "$artifacts/$extra.tap" && echo "not ok - $extra exited non-zero" >>"$artifacts/$extra.tap"
   grep -E '^not ok|^#' "$artifacts/$extra.tap" | sed 's/^/  /' | head -n 40

@@ -37,10 +37,11 @@ import_rows() {   # import_rows FILE-OF-ROWS
 # the two members that legitimately differ (when computed, and whether
 # from the cache).
 answers() {
-  local urls=()
+  local urls=() address
   for i in $(seq 0 299); do
+    printf -v address '0x%040x' $((0xd000 + i))
     for m in haircut poison; do
-      urls+=("$RISKD_URL/v1/addresses/eth/$(printf '0x%040x' $((0xd000 + i)))/risk?model=$m")
+      urls+=("$RISKD_URL/v1/addresses/eth/$address/risk?model=$m")
     done
   done
   curl -sS -H "Authorization: Bearer $RISKD_KEY" "${urls[@]}" | jq -c 'del(.computed_at, .cached)'

@@ -153,8 +153,9 @@ example_path() {
     /v1/screenings/\{id\}) echo "/v1/screenings/$SCREENING_ID" ;;
     /v1/keys/\{id\}) echo "/v1/keys/$SPARE_KEY_ID" ;;
     /dashboard/\{file\}) echo /dashboard/app.js ;;
-    *) sed -e 's/{chain}/eth/' -e 's/{address}/0x098b716b8aaf21512996dc57eb0615e2383e2f96/' \
-           -e 's/{id}/2022-03-ronin-bridge/' <<<"$1" ;;
+    *) local p=${1/\{chain\}/eth}
+       p=${p/\{address\}/0x098b716b8aaf21512996dc57eb0615e2383e2f96}
+       echo "${p/\{id\}/2022-03-ronin-bridge}" ;;
   esac
 }
 
@@ -303,8 +304,9 @@ example_path() {
 }
 
 @test "the routes whose 200 has an ETag in openapi.yaml send one and a 304 to it; the others send none" {
-  local epoch n=0
+  local epoch n=0 etag_routes
   epoch=$(curl -sSf "$RISKD_URL/readyz" | jq -er .checks.engine.epoch)
+  etag_routes=$(etag_routes_in_spec)
   while read -r method pattern need; do
     [ "$method" = GET ] || continue
     path=$(example_path "$pattern")
@@ -312,7 +314,7 @@ example_path() {
     api GET "$path"
     expect_status 200 || { echo "GET $path" >&2; false; }
     tag=$(header ETag)
-    if grep -qxF "GET $pattern" <(etag_routes_in_spec); then
+    if [[ $'\n'$etag_routes$'\n' == *$'\n'"GET $pattern"$'\n'* ]]; then
       [ -n "$tag" ] || { echo "GET $path: no ETag" >&2; false; }
       [ "$(header Cache-Control)" = "private, no-cache" ]
       api GET "$path" -H "If-None-Match: $tag"
@@ -328,7 +330,7 @@ example_path() {
       [ -z "$tag" ] || { echo "GET $path: ETag $tag, which openapi.yaml does not describe" >&2; false; }
     fi
   done < <(needs_in_code)
-  [ "$n" -eq "$(etag_routes_in_spec | wc -l)" ]
+  [ "$n" -eq "$(wc -l <<<"$etag_routes")" ]
 }
 
 @test "every path: a CORS preflight is 204 with --cors-origins, 405 without; answers to an allowed origin carry CORS headers" {
