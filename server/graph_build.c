@@ -75,9 +75,12 @@ graph_builder_free (struct graph_builder *b)
   free (b);
 }
 
-/** Interns "<chain letter><string>": the chain is part of the identity. */
+/** Stores "<chain letter><string>" (the chain is part of the identity):
+ *  interned (one id per distinct string) when `shared`, else appended —
+ *  tx hashes are rarely shared by two flows, so they are stored once per
+ *  flow and never looked up. */
 static uint32_t
-intern_on_chain (struct strtab *tab, enum chain chain, const char *s)
+store_on_chain (struct strtab *tab, enum chain chain, const char *s, bool shared)
 {
   char key[256];
   size_t len = strlen (s);
@@ -86,22 +89,7 @@ intern_on_chain (struct strtab *tab, enum chain chain, const char *s)
     return UINT32_MAX;
   key[0] = (char) ('a' + chain);
   memcpy (key + 1, s, len);
-  return strtab_intern (tab, key, len + 1);
-}
-
-/** Appends "<chain letter><string>": tx hashes are rarely shared by two
- *  flows, so they are stored once per flow and never looked up. */
-static uint32_t
-append_on_chain (struct strtab *tab, enum chain chain, const char *s)
-{
-  char key[256];
-  size_t len = strlen (s);
-
-  if (len + 1 >= sizeof key)
-    return UINT32_MAX;
-  key[0] = (char) ('a' + chain);
-  memcpy (key + 1, s, len);
-  return strtab_append (tab, key, len + 1);
+  return shared ? strtab_intern (tab, key, len + 1) : strtab_append (tab, key, len + 1);
 }
 
 int64_t
@@ -123,9 +111,9 @@ graph_builder_add_flow (struct graph_builder *b, enum chain chain,
                         const char *from, const char *to, double value,
                         int64_t time_us, int64_t block, int32_t pos)
 {
-  uint32_t tx = append_on_chain (&b->txs, chain, tx_hash);
-  uint32_t s = intern_on_chain (&b->addrs, chain, from);
-  uint32_t d = intern_on_chain (&b->addrs, chain, to);
+  uint32_t tx = store_on_chain (&b->txs, chain, tx_hash, false);
+  uint32_t s = store_on_chain (&b->addrs, chain, from, true);
+  uint32_t d = store_on_chain (&b->addrs, chain, to, true);
 
   if (tx == UINT32_MAX || s == UINT32_MAX || d == UINT32_MAX
       || array_reserve ((void **) &b->flows, &b->cap_flows, b->n_flows + 1,
@@ -144,7 +132,7 @@ graph_builder_add_label (struct graph_builder *b, enum chain chain,
                          const char *entity, const char *incident_id,
                          const char *source)
 {
-  uint32_t a = intern_on_chain (&b->addrs, chain, address);
+  uint32_t a = store_on_chain (&b->addrs, chain, address, true);
   uint32_t e = strtab_intern (&b->names, entity, strlen (entity));
   uint32_t i = strtab_intern (&b->names, incident_id, strlen (incident_id));
   uint32_t s = strtab_intern (&b->names, source, strlen (source));
