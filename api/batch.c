@@ -8,6 +8,7 @@
 #include <string.h>
 #include "riskd/api.h"
 #include "riskd/app.h"
+#include "riskd/jsonw.h"
 
 /** Most addresses in one batch. */
 #define BATCH_MAX 1000
@@ -17,69 +18,108 @@ static const struct body_field fields[] = {
   { "model", FIELD_STRING, false, 16 },
 };
 
-/** A problem document for one entry (not an HTTP answer). */
-static json_t *
-entry_problem (enum problem p, size_t index, const char *detail)
+/** Writes a problem document for one entry (not an HTTP answer). */
+static void
+entry_problem (struct jsonw *w, enum problem p, size_t index, const char *detail)
 {
   const struct problem_def *def = problem_def (p);
   char type[128];
 
   snprintf (type, sizeof type, PROBLEM_TYPE_PREFIX "%s", def->code);
-  return json_pack ("{s:I, s:{s:s, s:s, s:i, s:s, s:s}}", "index", (json_int_t) index,
-                    "error", "type", type, "title", def->title, "status", def->status,
-                    "code", def->code, "detail", detail);
+  jsonw_begin_object (w);
+  jsonw_key (w, "index");
+  jsonw_int (w, (long long) index);
+  jsonw_key (w, "error");
+  jsonw_begin_object (w);
+  jsonw_key (w, "type");
+  jsonw_string (w, type);
+  jsonw_key (w, "title");
+  jsonw_string (w, def->title);
+  jsonw_key (w, "status");
+  jsonw_int (w, def->status);
+  jsonw_key (w, "code");
+  jsonw_string (w, def->code);
+  jsonw_key (w, "detail");
+  jsonw_string (w, detail);
+  jsonw_end_object (w);
+  jsonw_end_object (w);
 }
 
-/** One entry's result: the risk document, or an error. */
-static json_t *
-entry_result (const struct graph *g, json_t *entry, size_t index, enum model model,
-              const struct scoring_config *cfg)
+/** Writes one entry's result: the risk document, or an error. */
+static void
+entry_result (struct jsonw *w, const struct graph *g, json_t *entry, size_t index,
+              enum model model, const struct scoring_config *cfg)
 {
   const char *chain_text = api_string (entry, "chain"), *address_text = api_string (entry, "address");
   char address[ADDRESS_MAX + 1], detail[160];
 
   if (!json_is_object (entry) || chain_text == NULL || address_text == NULL
       || json_object_size (entry) != 2)
-    return entry_problem (PROBLEM_INVALID_BODY, index,
-                          "each entry is an object with exactly a chain and an address");
+  {
+    entry_problem (w, PROBLEM_INVALID_BODY, index,
+                   "each entry is an object with exactly a chain and an address");
+    return;
+  }
   int c = chain_from_name (chain_text, strlen (chain_text));
   if (c < 0)
-    return entry_problem (PROBLEM_UNKNOWN_CHAIN, index, "not a chain riskd knows");
+  {
+    entry_problem (w, PROBLEM_UNKNOWN_CHAIN, index, "not a chain riskd knows");
+    return;
+  }
   enum addr_error err = address_normalize ((enum chain) c, address_text, strlen (address_text),
                                            address);
   if (err != ADDR_OK)
   {
     snprintf (detail, sizeof detail, "not a valid %s address: %s",
               chain_name ((enum chain) c), addr_error_reason (err));
-    return entry_problem (PROBLEM_INVALID_ADDRESS, index, detail);
+    entry_problem (w, PROBLEM_INVALID_ADDRESS, index, detail);
+    return;
   }
-  return api_risk_document (g, graph_find (g, (enum chain) c, address), (enum chain) c,
-                            address, model, cfg);
+  api_risk_write (w, g, graph_find (g, (enum chain) c, address), (enum chain) c, address,
+                  model, cfg);
 }
 
 static void
 batch_job (struct request *rq)
 {
   json_t *body = rq_state (rq);
-  json_t *list = json_object_get (body, "addresses"), *entry, *results = json_array ();
+  json_t *list = json_object_get (body, "addresses"), *entry;
   const char *model_text = api_string (body, "model");
   const struct scoring_config *cfg = &rq_app (rq)->cfg->scoring;
   enum model model = model_text ? (enum model) model_from_name (model_text) : MODEL_HAIRCUT;
-  size_t i;
+  struct jsonw w;
+  size_t i, len;
 
   struct graph *g = api_graph (rq);
   if (g == NULL)
-  {
-    json_decref (results);
     return;
-  }
+  jsonw_init (&w);
+  jsonw_begin_object (&w);
+  jsonw_key (&w, "epoch");
+  jsonw_int (&w, (long long) g->epoch);
+  jsonw_key (&w, "model");
+  jsonw_begin_object (&w);
+  jsonw_key (&w, "name");
+  jsonw_string (&w, model_name (model));
+  jsonw_key (&w, "version");
+  jsonw_string (&w, model_version (model));
+  jsonw_key (&w, "config");
+  jsonw_string (&w, cfg->hash);
+  jsonw_end_object (&w);
+  jsonw_key (&w, "count");
+  jsonw_int (&w, (long long) json_array_size (list));
+  jsonw_key (&w, "results");
+  jsonw_begin_array (&w);
   json_array_foreach (list, i, entry)
-    json_array_append_new (results, entry_result (g, entry, i, model, cfg));
-  reply_json (rq, 200, json_pack ("{s:I, s:{s:s, s:s, s:s}, s:I, s:o}",
-    "epoch", (json_int_t) g->epoch,
-    "model", "name", model_name (model), "version", model_version (model), "config", cfg->hash,
-    "count", (json_int_t) json_array_size (results), "results", results));
+    entry_result (&w, g, entry, i, model, cfg);
+  jsonw_end_array (&w);
+  jsonw_end_object (&w);
   graph_release (g);
+  char *text = jsonw_finish (&w, &len);
+  if (text)
+    reply_owned (rq, 200, "application/json", text, len);
+  else
+    reply_problem (rq, PROBLEM_INTERNAL, "the batch answer could not be built");
 }
 
 void

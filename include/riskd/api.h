@@ -13,8 +13,14 @@
 
 /* api/risk.c */
 void api_risk_get (struct request *rq);
-/** The risk document of one address (without "cached"). `a` is the
+struct jsonw;
+
+/** Writes the risk document of one address (without "cached"). `a` is the
  *  address id in `g`, or -1 when never seen. */
+void api_risk_write (struct jsonw *w, const struct graph *g, int64_t a, enum chain chain,
+                     const char *address, enum model model, const struct scoring_config *cfg);
+
+/** The same document as a jansson value, for answers that embed it. */
 json_t *api_risk_document (const struct graph *g, int64_t a, enum chain chain,
                            const char *address, enum model model,
                            const struct scoring_config *cfg);
