@@ -144,6 +144,20 @@ end_record (struct ingest *in)
                    INGEST_DEPTH_MAX);
     return 0;
   }
+  struct flat_member flat[2 * INGEST_FIELDS_MAX];
+  int n = ingest_flat_parse (in->rec, in->rec_len, flat, sizeof flat / sizeof *flat);
+  if (n >= 0)                   /* the common case, without a jansson tree */
+  {
+    for (int i = 0; i < n; i++)
+    {
+      int field = ingest_field_index (in->kind, flat[i].key, flat[i].key_len);
+      if (field < 0)
+        ingest_ignore (in, flat[i].key, flat[i].key_len);
+      else
+        vals[field] = flat[i].value;
+    }
+    return ingest_emit (in, vals);
+  }
   json_t *doc = json_loadb (in->rec, in->rec_len, RECORD_FLAGS, &err);
   if (doc == NULL)
   {

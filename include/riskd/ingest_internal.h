@@ -237,6 +237,20 @@ int ingest_emit (struct ingest *in, const struct ingest_value vals[]);
 /** Reports an unknown column or key, once per name. */
 void ingest_ignore (struct ingest *in, const char *name, size_t len);
 
+/** A member of a flat record (ingest_flat.c). */
+struct flat_member {
+  const char *key;
+  size_t key_len;
+  struct ingest_value value;
+};
+
+/** Reads rec[0, len) when it is a flat JSON object that needs no decoding:
+ *  ASCII strings without escapes, integers of at most 18 digits, null,
+ *  true, false, no key twice; the values point into rec. Returns the
+ *  number of members (at most max), or -1 for anything else, which
+ *  jansson then parses (and refuses with its own message when it must). */
+int ingest_flat_parse (const char *rec, size_t len, struct flat_member *out, size_t max);
+
 /* ---- framers ---- */
 
 /** CSV: frames `len` bytes; -1 when the body is refused. */
