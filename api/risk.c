@@ -38,6 +38,20 @@ money_value (struct jsonw *w, const char *key, double x)
   jsonw_real (w, round (x * 1e8) / 1e8);
 }
 
+/** The members a category and a source share: how much of the address's
+ *  flow is tainted (`share_key`: exposure or share), how much USD, how much
+ *  of what it holds, and the fewest hops from a source. */
+static void
+taint_members (struct jsonw *w, const char *share_key, double share, double tainted,
+               double holding, unsigned hops)
+{
+  share_value (w, share_key, share);
+  money_value (w, "tainted_usd", tainted);
+  share_value (w, "holding", holding);
+  jsonw_key (w, "hops");
+  jsonw_int (w, hops);
+}
+
 static void
 string_member (struct jsonw *w, const char *key, const char *value)
 {
@@ -81,11 +95,7 @@ categories_of (struct jsonw *w, const struct risk *r, const struct scoring_confi
     string_member (w, "category", cfg->category[c->category]);
     jsonw_key (w, "severity");
     jsonw_real (w, cfg->severity[c->category]);
-    share_value (w, "exposure", c->exposure);
-    money_value (w, "tainted_usd", c->tainted);
-    share_value (w, "holding", c->holding);
-    jsonw_key (w, "hops");
-    jsonw_int (w, c->hops);
+    taint_members (w, "exposure", c->exposure, c->tainted, c->holding, c->hops);
     jsonw_end_object (w);
   }
   jsonw_end_array (w);
@@ -104,11 +114,7 @@ sources_of (struct jsonw *w, const struct graph *g, const struct risk *r,
     string_member (w, "key", strtab_get (&g->names, k->name));
     string_member (w, "kind", key_kind_name (k->kind));
     string_member (w, "category", cfg->category[k->category]);
-    share_value (w, "share", s->share);
-    money_value (w, "tainted_usd", s->tainted);
-    share_value (w, "holding", s->holding);
-    jsonw_key (w, "hops");
-    jsonw_int (w, s->hops);
+    taint_members (w, "share", s->share, s->tainted, s->holding, s->hops);
     jsonw_end_object (w);
   }
   jsonw_end_array (w);
