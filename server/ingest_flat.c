@@ -76,7 +76,7 @@ small_integer (struct cursor *c, long long *out)
   const char *digits = c->p;
   long long v = 0;
 
-  while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && c->p - digits < 19)
+  while (c->p < c->end && *c->p >= '0' && *c->p <= '9' && c->p - digits < 18)
     v = v * 10 + (*c->p++ - '0');
   size_t n = (size_t) (c->p - digits);
   if (n == 0 || n > 18 || (n > 1 && digits[0] == '0'))
