@@ -13,11 +13,6 @@
 /** Most addresses in one batch. */
 #define BATCH_MAX 1000
 
-static const struct body_field fields[] = {
-  { "addresses", FIELD_ARRAY, true, 0 },
-  { "model", FIELD_STRING, false, 16 },
-};
-
 /** Writes a problem document for one entry (not an HTTP answer). */
 static void
 entry_problem (struct jsonw *w, enum problem p, size_t index, const char *detail)
@@ -130,7 +125,7 @@ api_batch_post (struct request *rq)
   if (body == NULL)
     return;
   rq_set_state (rq, body, api_free_json);
-  if (api_check_fields (rq, body, fields, sizeof fields / sizeof *fields) != 0)
+  if (api_check_fields (rq, body, batch_body, batch_body_n) != 0)
     return;
   size_t n = json_array_size (json_object_get (body, "addresses"));
   const char *model = api_string (body, "model");

@@ -9,12 +9,6 @@
 #include "riskd/keys.h"
 #include "riskd/store.h"
 
-static const struct body_field fields[] = {
-  { "name", FIELD_STRING, true, 200 },
-  { "scopes", FIELD_ARRAY, true, 0 },
-  { "rate_limit", FIELD_INTEGER, false, 0 },
-};
-
 /** A pooled connection, or NULL after answering 503. */
 static PGconn *
 connection (struct request *rq)
@@ -92,7 +86,7 @@ api_key_post (struct request *rq)
     return;
   }
   rq_set_state (rq, kr, free);
-  if (api_check_fields (rq, body, fields, sizeof fields / sizeof *fields) == 0)
+  if (api_check_fields (rq, body, key_body, key_body_n) == 0)
   {
     json_t *rate = json_object_get (body, "rate_limit");
     kr->rate_limit = rate && !json_is_null (rate) ? (unsigned) json_integer_value (rate) : 6000;

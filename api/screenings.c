@@ -22,19 +22,8 @@
 #include "riskd/screen.h"
 #include "riskd/store.h"
 
-/** Longest caller reference and idempotency key. */
-#define REFERENCE_MAX 200
+/** Longest idempotency key. */
 #define IDEMPOTENCY_KEY_MAX 200
-
-static const struct body_field fields[] = {
-  { "chain", FIELD_STRING, true, 16 },
-  { "address", FIELD_STRING, true, 128 },
-  { "amount", FIELD_DECIMAL, true, DECIMAL_MAX },
-  { "usd", FIELD_DECIMAL, false, DECIMAL_MAX },
-  { "asset", FIELD_STRING, true, ASSET_MAX },
-  { "direction", FIELD_STRING, true, 16 },
-  { "reference", FIELD_STRING, false, REFERENCE_MAX },
-};
 
 /** A checked screening request, waiting for the job pool. */
 struct screening_request {
@@ -44,7 +33,7 @@ struct screening_request {
   char usd[DECIMAL_MAX + 1];        /**< "" when absent */
   char asset[ASSET_MAX + 1];
   enum direction direction;
-  char reference[REFERENCE_MAX + 1];
+  char reference[SCREENING_REFERENCE_MAX + 1];
   bool has_reference;
   char idempotency_key[IDEMPOTENCY_KEY_MAX + 1];
   bool has_idempotency_key;
@@ -95,7 +84,7 @@ parse_request (struct request *rq, struct screening_request *req)
   json_t *body = rq_json_body (rq);
   int rc = -1;
 
-  if (body == NULL || api_check_fields (rq, body, fields, sizeof fields / sizeof *fields) != 0)
+  if (body == NULL || api_check_fields (rq, body, screening_body, screening_body_n) != 0)
     goto done;
   if (api_address (rq, api_string (body, "chain"), api_string (body, "address"),
                    &req->chain, req->address) != 0

@@ -117,6 +117,12 @@ struct body_field {
  *  invalid_body naming the member and returns -1 otherwise. */
 int api_check_fields (struct request *rq, json_t *obj, const struct body_field *spec,
                       size_t n);
+/* api/body_fields.c: the member tables of the JSON request bodies. */
+/** Most bytes of a screening's own reference. */
+#define SCREENING_REFERENCE_MAX 200
+extern const struct body_field screening_body[], batch_body[], key_body[];
+extern const size_t screening_body_n, batch_body_n, key_body_n;
+
 /** json_decref for rq_set_state. */
 void api_free_json (void *doc);
 /** A member's string, or NULL when absent or null. */

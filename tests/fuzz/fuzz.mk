@@ -34,7 +34,7 @@ FUZZ_ADDRESS_SRC := server/address.c server/base58.c server/bech32.c server/chai
 fuzz_addresses_SRC := $(FUZZ_ADDRESS_SRC)
 fuzz_ingest_SRC    := $(FUZZ_ADDRESS_SRC) $(sort $(wildcard server/ingest*.c)) \
                       server/decimal.c server/timefmt.c server/scoring.c
-fuzz_json_body_SRC := $(FUZZ_ADDRESS_SRC) api/body.c api/params.c server/decimal.c \
+fuzz_json_body_SRC := $(FUZZ_ADDRESS_SRC) api/body.c api/body_fields.c api/params.c server/decimal.c \
                       server/timefmt.c server/scoring.c
 fuzz_router_SRC    := server/route_match.c server/routes.c $(FUZZ_BUILD)/router_stubs.c
 fuzz_engine_SRC    := $(sort $(wildcard server/graph_*.c)) server/risk.c server/strtab.c \

@@ -2,7 +2,7 @@
  * fuzz_json_body.c -- what a JSON request body goes through before a
  * handler acts on it: jansson's parse with rq_json_body's flags
  * (JSON_REJECT_DUPLICATES, no NUL in strings), the declarative member
- * check api_check_fields (api/body.c) with the tables of POST
+ * check api_check_fields (api/body.c) with the tables (api/body_fields.c) of POST
  * /v1/screenings, /v1/risk/batch and /v1/keys, then the screening's own
  * checks: api_address (api/params.c), decimal_normalize, and
  * rfc3339_parse as GET /v1/screenings?since= uses it.
@@ -108,29 +108,6 @@ engine_graph (struct engine *e)
   (void) e;
   abort ();
 }
-
-/* ---- the handlers' member tables (api/screenings.c, batch.c, keys.c) ---- */
-
-static const struct body_field screening_fields[] = {
-  { "chain", FIELD_STRING, true, 16 },
-  { "address", FIELD_STRING, true, 128 },
-  { "amount", FIELD_DECIMAL, true, DECIMAL_MAX },
-  { "usd", FIELD_DECIMAL, false, DECIMAL_MAX },
-  { "asset", FIELD_STRING, true, ASSET_MAX },
-  { "direction", FIELD_STRING, true, 16 },
-  { "reference", FIELD_STRING, false, 200 },
-};
-
-static const struct body_field batch_fields[] = {
-  { "addresses", FIELD_ARRAY, true, 0 },
-  { "model", FIELD_STRING, false, 16 },
-};
-
-static const struct body_field key_fields[] = {
-  { "name", FIELD_STRING, true, 200 },
-  { "scopes", FIELD_ARRAY, true, 0 },
-  { "rate_limit", FIELD_INTEGER, false, 0 },
-};
 
 /** A dummy request: the stubs never look inside it. */
 static struct request *const rq = (struct request *) &answered;
@@ -312,15 +289,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   free (text);
 
   walk (doc, 0);
-  if (check_fields (doc, screening_fields, sizeof screening_fields / sizeof *screening_fields)
+  if (check_fields (doc, screening_body, screening_body_n)
       == 0)
     check_screening (doc);
-  if (check_fields (doc, batch_fields, sizeof batch_fields / sizeof *batch_fields) == 0)
+  if (check_fields (doc, batch_body, batch_body_n) == 0)
   {
     const char *model = api_string (doc, "model");
     FUZZ_CHECK (model == NULL || model_from_name (model) >= -1, "model_from_name");
   }
-  check_fields (doc, key_fields, sizeof key_fields / sizeof *key_fields);
+  check_fields (doc, key_body, key_body_n);
   json_decref (doc);
   return 0;
 }
